@@ -1,0 +1,71 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Invitation, Membership, User
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "full_name"]
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["environment", "organisation", "programme"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserEditForm
+    add_form = UserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "full_name", "language", "is_staff", "is_active"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "language"]
+    search_fields = ["email", "full_name"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Personal details"), {"fields": ["full_name", "language"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "full_name", "usable_password", "password1", "password2"],
+            },
+        ),
+    ]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "environment", "role", "organisation", "programme", "is_active"]
+    list_filter = ["role", "environment", "is_active"]
+    search_fields = ["user__email", "user__full_name"]
+    autocomplete_fields = ["user", "environment", "organisation", "programme"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "environment", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role", "environment"]
+    search_fields = ["email"]
+    autocomplete_fields = ["environment", "organisation", "programme"]
+    readonly_fields = ["invited_by", "created_at", "accepted_at", "accepted_by"]

@@ -1,0 +1,267 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core import signing
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from environments.models import LearningEnvironment, Organisation, Programme
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default="nl"
+    )
+    is_staff = models.BooleanField(
+        _("staff"), default=False, help_text=_("May log in to the management site.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def is_coordinator_of(self, environment: LearningEnvironment) -> bool:
+        return self.memberships.filter(
+            environment=environment, role=Role.COORDINATOR, is_active=True
+        ).exists()
+
+    @property
+    def must_use_mfa(self) -> bool:
+        """Coordinators and staff must protect their account with a TOTP app."""
+        return self.is_staff or self.memberships.filter(
+            role=Role.COORDINATOR, is_active=True
+        ).exists()
+
+
+class Role(models.TextChoices):
+    STUDENT = "student", _("student")
+    PRACTICE_SUPERVISOR = "practice_supervisor", _("practice supervisor")
+    SCHOOL_TRAINER = "school_trainer", _("school trainer")
+    INSTITUTE_SUPERVISOR = "institute_supervisor", _("institute supervisor")
+    COORDINATOR = "coordinator", _("coordinator")
+
+
+class Membership(models.Model):
+    """A user's role within one learning environment."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    environment = models.ForeignKey(
+        LearningEnvironment,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("learning environment"),
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("programme"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["environment__name", "role"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "environment", "role"], name="membership_unique_role"
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.STUDENT) | Q(programme__isnull=False),
+                name="membership_student_has_programme",
+            ),
+        ]
+        indexes = [
+            # The home page and every visible_to(): a user's environments.
+            models.Index(fields=["user", "environment"], name="membership_user_env_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.environment}"
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """A coordinator's invitation to join an environment in a role.
+
+    The link carries a signature of the invitation's id, so no secret is
+    stored; it works once (``accepted_at``) and until ``expires_at``.
+    """
+
+    SIGNING_SALT = "ulvo.accounts.invitation"
+
+    environment = models.ForeignKey(
+        LearningEnvironment,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("learning environment"),
+    )
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("programme"),
+    )
+    invited_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role=Role.STUDENT) | Q(programme__isnull=False),
+                name="invitation_student_has_programme",
+            ),
+        ]
+        indexes = [
+            # The coordinator's invitation list of one environment, newest first.
+            models.Index(fields=["environment", "-created_at"], name="invitation_env_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} – {self.get_role_display()} – {self.environment}"
+
+    @property
+    def token(self) -> str:
+        return signing.dumps(self.pk, salt=self.SIGNING_SALT, compress=True)
+
+    @classmethod
+    def pk_from_token(cls, token: str) -> int | None:
+        max_age = settings.INVITATION_MAX_AGE
+        try:
+            value = signing.loads(token, salt=cls.SIGNING_SALT, max_age=max_age)
+        except signing.BadSignature:
+            return None
+        return value if isinstance(value, int) else None
+
+    def get_accept_url(self) -> str:
+        return reverse("accounts:invitation_accept", args=[self.token])
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.expires_at
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and not self.is_expired()
+
+    @property
+    def status_label(self) -> str:
+        if self.accepted_at:
+            return str(_("accepted"))
+        if self.revoked_at:
+            return str(_("revoked"))
+        if self.is_expired():
+            return str(_("expired"))
+        return str(_("pending"))

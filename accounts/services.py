@@ -1,0 +1,102 @@
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from allauth.account.models import EmailAddress
+
+from accounts.models import Invitation, Membership, Role, User
+from environments.models import LearningEnvironment, Organisation, Programme
+
+
+class InvitationError(Exception):
+    """An invitation that cannot be accepted; the message is for the user."""
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    environment: LearningEnvironment,
+    invited_by: User,
+    email: str,
+    role: Role | str,
+    full_name: str = "",
+    organisation: Organisation | None = None,
+    programme: Programme | None = None,
+) -> Invitation:
+    from accounts.tasks import send_invitation_email
+
+    invitation = Invitation.objects.create(
+        environment=environment,
+        invited_by=invited_by,
+        email=email.lower(),
+        full_name=full_name,
+        role=role,
+        organisation=organisation,
+        programme=programme,
+        expires_at=timezone.now() + settings.INVITATION_MAX_AGE,
+    )
+    send_invitation_email.delay_on_commit(invitation.pk)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> None:
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+
+
+def _membership_for(invitation: Invitation, user: User) -> Membership:
+    membership, _ = Membership.objects.update_or_create(
+        user=user,
+        environment=invitation.environment,
+        role=invitation.role,
+        defaults={
+            "organisation": invitation.organisation,
+            "programme": invitation.programme,
+            "is_active": True,
+        },
+    )
+    return membership
+
+
+def _claim(invitation_pk: int) -> Invitation:
+    """Lock the invitation row so two concurrent acceptances cannot both win."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation_pk)
+    if invitation.accepted_at is not None:
+        raise InvitationError("used")
+    if invitation.revoked_at is not None or invitation.is_expired():
+        raise InvitationError("expired")
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept_new_user(
+    *, invitation: Invitation, full_name: str, password: str, language: str
+) -> User:
+    """Create the account the invitation was sent for, with its membership."""
+    invitation = _claim(invitation.pk)
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise InvitationError("exists")
+    user = User.objects.create_user(
+        email=invitation.email, password=password, full_name=full_name, language=language
+    )
+    # The link reached this address, which verifies it.
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    _membership_for(invitation, user)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user
+
+
+@transaction.atomic
+def invitation_accept_existing_user(*, invitation: Invitation, user: User) -> Membership:
+    invitation = _claim(invitation.pk)
+    if user.email.lower() != invitation.email.lower():
+        raise InvitationError("other_user")
+    membership = _membership_for(invitation, user)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership

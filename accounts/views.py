@@ -1,0 +1,173 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from allauth.account.utils import perform_login
+
+from accounts.adapters import remember_language
+from accounts.forms import AcceptInvitationForm, InvitationForm, LanguageForm
+from accounts.models import Invitation, User
+from accounts.services import (
+    InvitationError,
+    invitation_accept_existing_user,
+    invitation_accept_new_user,
+    invitation_create,
+    invitation_revoke,
+)
+from environments.access import environment_for
+from ulvo.lib.http import AnyRequest, AuthedRequest
+
+INVITATION_ERRORS = {
+    "used": gettext_lazy("This invitation has already been used. Log in with your account."),
+    "expired": gettext_lazy(
+        "This invitation has expired or was withdrawn. Ask your coordinator for a new one."
+    ),
+    "exists": gettext_lazy("An account with this e-mail address already exists. Log in to accept."),
+    "other_user": gettext_lazy(
+        "This invitation was sent to another e-mail address. Log out and open the link again."
+    ),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_list(request: AuthedRequest, pk: int) -> HttpResponse:
+    environment = environment_for(request.user, pk, manage=True)
+    form = InvitationForm(request.POST or None, environment=environment)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            invitation = invitation_create(
+                environment=environment, invited_by=request.user, **form.cleaned_data
+            )
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
+            if not request.htmx:
+                return redirect("accounts:invitation_list", pk=environment.pk)
+            form = InvitationForm(environment=environment)
+        else:
+            status = 422
+    invitations = environment.invitations.select_related(
+        "organisation", "programme", "invited_by"
+    )[:200]
+    template_name = "accounts/invitation_list.html"
+    if request.htmx:
+        template_name += "#invitations"
+    return TemplateResponse(
+        request,
+        template_name,
+        {
+            "environment": environment,
+            "form": form,
+            "invitations": invitations,
+            "invitation_days": settings.INVITATION_MAX_AGE.days,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def invitation_revoke_view(request: AuthedRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    environment = environment_for(request.user, pk, manage=True)
+    invitation = get_object_or_404(environment.invitations, pk=invitation_pk)
+    invitation_revoke(invitation=invitation)
+    messages.success(request, _("The invitation has been withdrawn."))
+    return redirect("accounts:invitation_list", pk=environment.pk)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: AnyRequest, token: str) -> HttpResponse:
+    invitation_pk = Invitation.pk_from_token(token)
+    invitation = (
+        Invitation.objects.select_related("environment", "organisation", "programme")
+        .filter(pk=invitation_pk)
+        .first()
+        if invitation_pk
+        else None
+    )
+    context: dict[str, object] = {"invitation": invitation}
+    if invitation is None:
+        context["error"] = _("This invitation link is not valid. Check that you copied it whole.")
+        return TemplateResponse(request, "accounts/invitation_accept.html", context, status=404)
+    if invitation.accepted_at is not None:
+        context["error"] = INVITATION_ERRORS["used"]
+        return TemplateResponse(request, "accounts/invitation_accept.html", context, status=410)
+    if not invitation.is_pending:
+        context["error"] = INVITATION_ERRORS["expired"]
+        return TemplateResponse(request, "accounts/invitation_accept.html", context, status=410)
+
+    user = request.user
+    if user.is_authenticated:
+        assert isinstance(user, User)
+        context["signed_in_as"] = user
+        if request.method == "POST":
+            try:
+                invitation_accept_existing_user(invitation=invitation, user=user)
+            except InvitationError as error:
+                context["error"] = INVITATION_ERRORS[str(error)]
+                return TemplateResponse(
+                    request, "accounts/invitation_accept.html", context, status=409
+                )
+            messages.success(
+                request,
+                _("Welcome to %(environment)s.") % {"environment": invitation.environment},
+            )
+            return redirect(invitation.environment)
+        return TemplateResponse(request, "accounts/invitation_accept.html", context)
+
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        context["existing_account"] = True
+        context["login_url"] = (
+            reverse(settings.LOGIN_URL) + "?next=" + reverse(
+                "accounts:invitation_accept", args=[token]
+            )
+        )
+        return TemplateResponse(request, "accounts/invitation_accept.html", context)
+
+    form = AcceptInvitationForm(request.POST or None, invitation=invitation)
+    context["form"] = form
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                new_user = invitation_accept_new_user(
+                    invitation=invitation,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                    language=form.cleaned_data["language"],
+                )
+            except InvitationError as error:
+                context["error"] = INVITATION_ERRORS[str(error)]
+                return TemplateResponse(
+                    request, "accounts/invitation_accept.html", context, status=409
+                )
+            return perform_login(request, new_user, redirect_url=reverse("home"))
+        return TemplateResponse(request, "accounts/invitation_accept.html", context, status=422)
+    return TemplateResponse(request, "accounts/invitation_accept.html", context)
+
+
+@login_not_required
+@require_POST
+def set_language(request: AnyRequest) -> HttpResponse:
+    """Switch the interface language, and remember it for a logged-in user."""
+    form = LanguageForm(request.POST)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("home")
+    response = HttpResponseRedirect(next_url)
+    if not form.is_valid():
+        return response
+    language = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    return remember_language(response, language)

@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from environments.models import (
+    LearningEnvironment,
+    Organisation,
+    Programme,
+    ProgrammeTarget,
+    Region,
+)
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+class ProgrammeTargetInline(admin.TabularInline):
+    model = ProgrammeTarget
+    extra = 0
+    autocomplete_fields = ["programme"]
+
+
+@admin.register(LearningEnvironment)
+class LearningEnvironmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "neighbourhood", "school_year", "region"]
+    list_filter = ["region", "school_year"]
+    search_fields = ["name", "neighbourhood"]
+    filter_horizontal = ["organisations"]
+    inlines = [ProgrammeTargetInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "subtype", "region"]
+    list_filter = ["kind", "subtype", "region"]
+    search_fields = ["name"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "domain", "institute"]
+    list_filter = ["domain", "level"]
+    search_fields = ["name", "institute__name"]
+    autocomplete_fields = ["institute"]

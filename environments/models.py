@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class Domain(models.TextChoices):
+    EDUCATIONAL = "educational", _("educational")
+    SOCIAL = "social", _("social")
+    PEDAGOGICAL = "pedagogical", _("pedagogical")
+
+
+class Level(models.TextChoices):
+    MBO = "mbo", _("mbo")
+    HBO = "hbo", _("hbo")
+    WO = "wo", _("wo")
+
+
+class OrganisationKind(models.TextChoices):
+    SCHOOL = "school", _("training school")
+    NEIGHBOURHOOD = "neighbourhood", _("neighbourhood organisation")
+    INSTITUTE = "institute", _("institute")
+
+
+class OrganisationSubtype(models.TextChoices):
+    PRIMARY = "primary", _("primary school (PO)")
+    SECONDARY = "secondary", _("secondary school (VO)")
+    TEN_FOURTEEN = "ten_fourteen", _("10-14 school")
+    SOCIAL_WORK = "social_work", _("social work")
+    YOUTH_WORK = "youth_work", _("youth work")
+    CHILDCARE = "childcare", _("childcare / after-school care")
+    SPORT = "sport", _("sport")
+    MBO = "mbo", _("mbo institute")
+    HBO = "hbo", _("university of applied sciences (hbo)")
+    WO = "wo", _("university (wo)")
+
+
+SUBTYPES_BY_KIND = {
+    OrganisationKind.SCHOOL: [
+        OrganisationSubtype.PRIMARY,
+        OrganisationSubtype.SECONDARY,
+        OrganisationSubtype.TEN_FOURTEEN,
+    ],
+    OrganisationKind.NEIGHBOURHOOD: [
+        OrganisationSubtype.SOCIAL_WORK,
+        OrganisationSubtype.YOUTH_WORK,
+        OrganisationSubtype.CHILDCARE,
+        OrganisationSubtype.SPORT,
+    ],
+    OrganisationKind.INSTITUTE: [
+        OrganisationSubtype.MBO,
+        OrganisationSubtype.HBO,
+        OrganisationSubtype.WO,
+    ],
+}
+
+
+class Region(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("region")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    subtype = models.CharField(_("type"), max_length=20, choices=OrganisationSubtype.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="organisation_unique_name"),
+            models.CheckConstraint(
+                condition=Q(
+                    *[
+                        Q(kind=kind, subtype__in=subtypes)
+                        for kind, subtypes in SUBTYPES_BY_KIND.items()
+                    ],
+                    _connector=Q.OR,
+                ),
+                name="organisation_subtype_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Programme(models.Model):
+    institute = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        limit_choices_to={"kind": OrganisationKind.INSTITUTE},
+        verbose_name=_("institute"),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    level = models.CharField(_("level"), max_length=3, choices=Level.choices)
+    domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.UniqueConstraint(fields=["institute", "name"], name="programme_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_level_display()})"
+
+
+class LearningEnvironmentQuerySet(models.QuerySet["LearningEnvironment"]):
+    def visible_to(self, user: User) -> LearningEnvironmentQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            pk__in=user.memberships.filter(is_active=True).values("environment_id")
+        )
+
+
+class LearningEnvironment(models.Model):
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="environments", verbose_name=_("region")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    neighbourhood = models.CharField(_("neighbourhood"), max_length=150, blank=True)
+    school_year = models.CharField(
+        _("school year"), max_length=9, help_text=_("For example 2026-2027.")
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        related_name="environments",
+        blank=True,
+        verbose_name=_("partner organisations"),
+    )
+
+    objects = LearningEnvironmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("learning environment")
+        verbose_name_plural = _("learning environments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name", "school_year"], name="environment_unique_name_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(school_year__regex=r"^[0-9]{4}-[0-9]{4}$"),
+                name="environment_school_year_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.school_year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("environments:detail", args=[self.pk])
+
+    def programmes(self) -> models.QuerySet[Programme]:
+        """Programmes of the partner institutes."""
+        return Programme.objects.filter(institute__environments=self).select_related(
+            "institute"
+        )
+
+
+class ProgrammeTarget(models.Model):
+    """How many students of a programme the environment aims to host."""
+
+    environment = models.ForeignKey(
+        LearningEnvironment,
+        on_delete=models.CASCADE,
+        related_name="programme_targets",
+        verbose_name=_("learning environment"),
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="+", verbose_name=_("programme")
+    )
+    students = models.PositiveSmallIntegerField(_("target number of students"))
+
+    class Meta:
+        verbose_name = _("programme target")
+        verbose_name_plural = _("programme targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["environment", "programme"], name="programme_target_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme}: {self.students}"

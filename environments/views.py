@@ -1,0 +1,57 @@
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET
+
+from accounts.models import Membership, Role
+from environments.access import environment_for
+from environments.models import OrganisationKind
+from ulvo.lib.http import AuthedRequest
+
+@require_GET
+def home(request: AuthedRequest) -> HttpResponse:
+    """My learning environments, with my roles in each."""
+    memberships = (
+        Membership.objects.filter(user=request.user, is_active=True)
+        .select_related("environment__region", "organisation", "programme")
+        .order_by("environment__name", "environment__school_year", "role")
+    )
+    environments: dict[int, dict] = {}
+    for membership in memberships:
+        entry = environments.setdefault(
+            membership.environment_id,
+            {"environment": membership.environment, "memberships": [], "is_coordinator": False},
+        )
+        entry["memberships"].append(membership)
+        if membership.role == Role.COORDINATOR:
+            entry["is_coordinator"] = True
+    return TemplateResponse(
+        request, "environments/home.html", {"environments": list(environments.values())}
+    )
+
+@require_GET
+def environment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    environment = environment_for(request.user, pk)
+    is_coordinator = request.user.is_coordinator_of(environment)
+    organisations = environment.organisations.order_by("name")
+    by_kind = [
+        (kind.label, [o for o in organisations if o.kind == kind]) for kind in OrganisationKind
+    ]
+    programmes = environment.programmes().order_by("domain", "name")
+    role_counts = environment.memberships.filter(is_active=True).aggregate(
+        **{role.value: Count("pk", filter=Q(role=role)) for role in Role}
+    )
+    context = {
+        "environment": environment,
+        "is_coordinator": is_coordinator,
+        "organisations_by_kind": by_kind,
+        "programmes": programmes,
+        "role_counts": [(role.label, role_counts[role.value]) for role in Role],
+    }
+    if is_coordinator:
+        context["members"] = environment.memberships.select_related(
+            "user", "organisation", "programme"
+        ).order_by("role", "user__full_name")
+    return TemplateResponse(request, "environments/detail.html", context)
+
+__all__ = ["LearningEnvironment", "environment_detail", "home"]

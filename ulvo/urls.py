@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from allauth.account.decorators import secure_admin_login
+
+from environments.views import home
+from ulvo.views import health
+
+# The admin login goes through allauth: rate limits and two-factor apply there too.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "ULVO"
+admin.site.site_title = "ULVO"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("health/", health, name="health"),
+    path("leeromgevingen/", include("environments.urls")),
+    path("", include("accounts.urls")),
+    path("account/", include("allauth.urls")),
+    path("beheer/", admin.site.urls),
+]
