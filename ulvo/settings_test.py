@@ -7,7 +7,7 @@ tests/conftest.py insists on both when CI=true.
 from ulvo.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Views enqueue tasks; in tests they run in-process so a view's effects can be
 # asserted. Tasks themselves are tested by calling them and by a round trip
