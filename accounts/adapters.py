@@ -1,11 +1,10 @@
 from typing import Any
 
-from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 
 def remember_language(response: HttpResponse, language: str) -> HttpResponse:

@@ -1,11 +1,10 @@
 from collections.abc import Callable
 
+from allauth.mfa.models import Authenticator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
-
-from allauth.mfa.models import Authenticator
 
 # Pages a user who still has to set up two-factor authentication may reach.
 MFA_SETUP_ALLOWED = frozenset(
@@ -33,14 +32,16 @@ class RequireMFAMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not self._may_pass(request):
-            if user.must_use_mfa and not Authenticator.objects.filter(
-                user=user, type=Authenticator.Type.TOTP
-            ).exists():
-                response = redirect("mfa_activate_totp")
-                if getattr(request, "htmx", False):
-                    response = HttpResponse(status=204, headers={"HX-Redirect": response.url})
-                return response
+        if (
+            user.is_authenticated
+            and not self._may_pass(request)
+            and user.must_use_mfa
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
+            response = redirect("mfa_activate_totp")
+            if getattr(request, "htmx", False):
+                response = HttpResponse(status=204, headers={"HX-Redirect": response.url})
+            return response
         return self.get_response(request)
 
     @staticmethod

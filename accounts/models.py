@@ -85,9 +85,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def must_use_mfa(self) -> bool:
         """Coordinators and staff must protect their account with a TOTP app."""
-        return self.is_staff or self.memberships.filter(
-            role=Role.COORDINATOR, is_active=True
-        ).exists()
+        return (
+            self.is_staff or self.memberships.filter(role=Role.COORDINATOR, is_active=True).exists()
+        )
 
 
 class Role(models.TextChoices):

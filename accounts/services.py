@@ -1,8 +1,7 @@
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-
-from allauth.account.models import EmailAddress
 
 from accounts.models import Invitation, Membership, Role, User
 from environments.models import LearningEnvironment, Organisation, Programme

@@ -1,3 +1,4 @@
+from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -9,8 +10,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
-
-from allauth.account.utils import perform_login
 
 from accounts.adapters import remember_language
 from accounts.forms import AcceptInvitationForm, InvitationForm, LanguageForm
@@ -55,9 +54,9 @@ def invitation_list(request: AuthedRequest, pk: int) -> HttpResponse:
             form = InvitationForm(environment=environment)
         else:
             status = 422
-    invitations = environment.invitations.select_related(
-        "organisation", "programme", "invited_by"
-    )[:200]
+    invitations = environment.invitations.select_related("organisation", "programme", "invited_by")[
+        :200
+    ]
     template_name = "accounts/invitation_list.html"
     if request.htmx:
         template_name += "#invitations"
@@ -127,9 +126,9 @@ def invitation_accept(request: AnyRequest, token: str) -> HttpResponse:
     if User.objects.filter(email__iexact=invitation.email).exists():
         context["existing_account"] = True
         context["login_url"] = (
-            reverse(settings.LOGIN_URL) + "?next=" + reverse(
-                "accounts:invitation_accept", args=[token]
-            )
+            reverse(settings.LOGIN_URL)
+            + "?next="
+            + reverse("accounts:invitation_accept", args=[token])
         )
         return TemplateResponse(request, "accounts/invitation_accept.html", context)
 

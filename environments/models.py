@@ -132,9 +132,7 @@ class LearningEnvironmentQuerySet(models.QuerySet["LearningEnvironment"]):
     def visible_to(self, user: User) -> LearningEnvironmentQuerySet:
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            pk__in=user.memberships.filter(is_active=True).values("environment_id")
-        )
+        return self.filter(pk__in=user.memberships.filter(is_active=True).values("environment_id"))
 
 
 class LearningEnvironment(models.Model):
@@ -177,9 +175,7 @@ class LearningEnvironment(models.Model):
 
     def programmes(self) -> models.QuerySet[Programme]:
         """Programmes of the partner institutes."""
-        return Programme.objects.filter(institute__environments=self).select_related(
-            "institute"
-        )
+        return Programme.objects.filter(institute__environments=self).select_related("institute")
 
 
 class ProgrammeTarget(models.Model):

@@ -8,6 +8,7 @@ from environments.access import environment_for
 from environments.models import OrganisationKind
 from ulvo.lib.http import AuthedRequest
 
+
 @require_GET
 def home(request: AuthedRequest) -> HttpResponse:
     """My learning environments, with my roles in each."""
@@ -28,6 +29,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     return TemplateResponse(
         request, "environments/home.html", {"environments": list(environments.values())}
     )
+
 
 @require_GET
 def environment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -53,5 +55,3 @@ def environment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "user", "organisation", "programme"
         ).order_by("role", "user__full_name")
     return TemplateResponse(request, "environments/detail.html", context)
-
-__all__ = ["LearningEnvironment", "environment_detail", "home"]

@@ -76,9 +76,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
             "!! CI (CI=true) refuses to run like this.",
             banner,
         ]
-    return [
-        f"services: PostgreSQL {os.environ['DATABASE_URL']}, Redis {os.environ['REDIS_URL']}"
-    ]
+    return [f"services: PostgreSQL {os.environ['DATABASE_URL']}, Redis {os.environ['REDIS_URL']}"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -88,6 +86,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "services" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    """Rate limits and other cached state must not leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 # --- Browser tests: Debian's Chromium, never a downloaded browser ------------------
@@ -171,9 +177,7 @@ def cast(db: None) -> Cast:
     )
 
     environment = LearningEnvironmentFactory(name="Leidsche Rijn")
-    other_environment = LearningEnvironmentFactory(
-        name="Vleuten/De Meern", neighbourhood="Vleuten"
-    )
+    other_environment = LearningEnvironmentFactory(name="Vleuten/De Meern", neighbourhood="Vleuten")
     school = OrganisationFactory(name="Basisschool De Regenboog")
     neighbourhood = NeighbourhoodOrganisationFactory(name="Buurtteam Leidsche Rijn")
     institute = InstituteFactory(name="Hogeschool Utrecht")
@@ -202,9 +206,7 @@ def cast(db: None) -> Cast:
         user=outsider, environment=other_environment, role=Role.STUDENT, programme=pabo
     )
     other_coordinator = UserFactory(email="other-coordinator@example.org", full_name="Olga Ander")
-    MembershipFactory(
-        user=other_coordinator, environment=other_environment, role=Role.COORDINATOR
-    )
+    MembershipFactory(user=other_coordinator, environment=other_environment, role=Role.COORDINATOR)
     activate_totp(other_coordinator)
     return Cast(
         environment=environment,

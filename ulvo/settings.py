@@ -220,14 +220,15 @@ STORAGES = {
     },
 }
 
-# E-mail: printed to the console unless EMAIL_HOST names an SMTP server.
+# E-mail: printed to the console in development unless EMAIL_HOST names an SMTP
+# server; production always sends through SMTP (EMAIL_HOST, default localhost).
 SMTP_HOST = env("EMAIL_HOST")
-if SMTP_HOST:
+if SMTP_HOST or PRODUCTION:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": SMTP_HOST,
+                "host": SMTP_HOST or "localhost",
                 "port": int(env("EMAIL_PORT", "587")),
                 "username": env("EMAIL_HOST_USER") or None,
                 "password": env("EMAIL_HOST_PASSWORD") or None,

@@ -29,7 +29,7 @@ LOGIN = 302  # anonymous users are sent to the login page
 
 def statuses(**overrides: int) -> dict[str, int]:
     """Expected statuses: members 200 unless overridden."""
-    base = {role: 200 for role in ROLES}
+    base = dict.fromkeys(ROLES, 200)
     base["anonymous"] = LOGIN
     base.update(overrides)
     return base
@@ -140,7 +140,7 @@ CASES: list[Case] = [
     ),
     Case(
         "accounts:language",
-        statuses(**{role: 302 for role in ROLES}),
+        statuses(**dict.fromkeys(ROLES, 302)),
         method="post",
         data=lambda cast: {"language": "en", "next": "/"},
     ),
@@ -223,7 +223,11 @@ def test_matrix(case: Case, role: str, cast: Any, client: Client) -> None:
     assert response.status_code == case.expected[role], (
         f"{case.method.upper()} {url} as {role}: {response.status_code}"
     )
-    if response.status_code == LOGIN and role == "anonymous" and case.url_name != "accounts:language":
+    if (
+        response.status_code == LOGIN
+        and role == "anonymous"
+        and case.url_name != "accounts:language"
+    ):
         assert response["Location"].startswith(reverse("account_login"))
     if case.method == "post" and (case.url_name, role) not in ALLOWED_WRITES:
         assert db_snapshot() == before, f"{role} changed data through {url}"
