@@ -8,6 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_ROOT_USER_ACTION=ignore \
     UV_PYTHON_DOWNLOADS=never \
     UV_PYTHON=python3.12 \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
@@ -49,5 +50,6 @@ USER ulvo:ulvo
 EXPOSE 8000
 
 # gunicorn reads its worker count from WEB_CONCURRENCY; override it per host.
+# No control socket: gunicorn would put it under $HOME, which this user lacks.
 ENV WEB_CONCURRENCY=3
-CMD ["gunicorn", "ulvo.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "ulvo.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--no-control-socket"]

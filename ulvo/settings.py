@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "accounts",
     "environments",
+    "placements",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +241,9 @@ if SMTP_HOST or PRODUCTION:
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+if env("DJANGO_EMAIL_BACKEND") and not env("DJANGO_EMAIL_BACKEND").endswith(".smtp.EmailBackend"):
+    # For example the console backend in a local production-like stack.
+    MAILERS = {"default": {"BACKEND": env("DJANGO_EMAIL_BACKEND")}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ULVO <noreply@ulvo.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
