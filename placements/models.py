@@ -1,0 +1,358 @@
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from environments.models import LearningEnvironment, Organisation, OrganisationKind, Programme
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class Weekday(models.IntegerChoices):
+    """ISO weekday numbers, stored together as a bit set (bit n-1 for day n)."""
+
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")
+
+
+def weekdays_to_mask(days: list[int] | list[str]) -> int:
+    return sum(1 << (int(day) - 1) for day in set(days))
+
+
+def mask_to_weekdays(mask: int) -> list[int]:
+    return [day for day in Weekday.values if mask & (1 << (day - 1))]
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+class PlacementStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    ACTIVE = "active", _("active")
+    COMPLETED = "completed", _("completed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class PlacementQuerySet(models.QuerySet["Placement"]):
+    def visible_to(self, user: User) -> PlacementQuerySet:
+        """Placements a user may see: their own, those they supervise, and all of
+        the environments they coordinate."""
+        from accounts.models import Role
+        from supervision.models import SupervisionAssignment
+
+        if not user.is_authenticated:
+            return self.none()
+        coordinated = user.memberships.filter(role=Role.COORDINATOR, is_active=True).values(
+            "environment_id"
+        )
+        supervised = SupervisionAssignment.objects.filter(supervisor=user).values("placement_id")
+        return self.filter(
+            Q(student=user) | Q(pk__in=supervised) | Q(environment_id__in=coordinated)
+        )
+
+
+class Placement(models.Model):
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("student"),
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="placements", verbose_name=_("programme")
+    )
+    environment = models.ForeignKey(
+        LearningEnvironment,
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("learning environment"),
+    )
+    school = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="school_placements",
+        limit_choices_to={"kind": OrganisationKind.SCHOOL},
+        verbose_name=_("school"),
+    )
+    neighbourhood_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="neighbourhood_placements",
+        limit_choices_to={"kind": OrganisationKind.NEIGHBOURHOOD},
+        verbose_name=_("neighbourhood organisation"),
+    )
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    weekdays_on_site = models.PositiveSmallIntegerField(
+        _("days on site"), default=0, validators=[MaxValueValidator(31)]
+    )
+    institute_days = models.PositiveSmallIntegerField(
+        _("institute class days"), default=0, validators=[MaxValueValidator(31)]
+    )
+    hours_per_week = models.DecimalField(
+        _("target hours per week"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(40)],
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlacementStatus.choices, default=PlacementStatus.PLANNED
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="placement_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(school__isnull=False) | Q(neighbourhood_organisation__isnull=False),
+                name="placement_has_a_host",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__gte=0) & Q(hours_per_week__lte=40),
+                name="placement_hours_per_week_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekdays_on_site__lte=31) & Q(institute_days__lte=31),
+                name="placement_weekday_masks_range",
+            ),
+        ]
+        indexes = [
+            # The coordinator's placement list of one environment, by status.
+            models.Index(fields=["environment", "status"], name="placement_env_status_idx"),
+            # A student's own placements.
+            models.Index(fields=["student", "status"], name="placement_student_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} – {self.programme.name} ({self.start_date:%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("placements:detail", args=[self.pk])
+
+    @property
+    def hosts(self) -> list[Organisation]:
+        return [org for org in (self.school, self.neighbourhood_organisation) if org]
+
+    @property
+    def days_on_site(self) -> list[int]:
+        return mask_to_weekdays(self.weekdays_on_site)
+
+    @property
+    def days_at_institute(self) -> list[int]:
+        return mask_to_weekdays(self.institute_days)
+
+    def days_on_site_labels(self) -> list[str]:
+        return [str(Weekday(day).label) for day in self.days_on_site]
+
+    def institute_day_labels(self) -> list[str]:
+        return [str(Weekday(day).label) for day in self.days_at_institute]
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+    @property
+    def accepts_entries(self) -> bool:
+        return self.status == PlacementStatus.ACTIVE
+
+
+class Setting(models.TextChoices):
+    SCHOOL = "school", _("school")
+    NEIGHBOURHOOD = "neighbourhood", _("neighbourhood")
+    ONLINE = "online", _("online")
+
+
+class ActivityKind(models.TextChoices):
+    CLASSROOM = "classroom", _("classroom support")
+    INDIVIDUAL = "individual", _("individual pupil guidance")
+    GROUP = "group", _("group activity")
+    OBSERVATION = "observation", _("observation")
+    PROJECT = "project", _("project work")
+    CONSULTATION = "consultation", _("consultation with colleagues")
+    INTERVISION = "intervision", _("intervision")
+    OTHER = "other", _("other")
+
+
+class Discipline(models.TextChoices):
+    """The disciplines a student can work with, as people in the field name them."""
+
+    TEACHER = "teacher", _("teacher / pabo")
+    TEACHING_ASSISTANT = "teaching_assistant", _("teaching assistant")
+    SOCIAL_WORK = "social_work", _("social work")
+    ARTS_THERAPY = "arts_therapy", _("arts therapy")
+    PEDAGOGY = "pedagogy", _("pedagogy")
+    CHILDCARE = "childcare", _("childcare")
+    YOUTH_WORK = "youth_work", _("youth work")
+    SPORT = "sport", _("sport and exercise")
+    MUSIC = "music", _("music")
+
+
+class EntryStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("approved")
+    RETURNED = "returned", _("returned")
+
+
+EDITABLE_STATUSES = (EntryStatus.DRAFT, EntryStatus.RETURNED)
+
+MIN_MINUTES = 15
+MAX_MINUTES = 12 * 60
+MAX_MINUTES_PER_DAY = 24 * 60
+MAX_DESCRIPTION = 1000
+
+
+class ActivityEntry(models.Model):
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="entries", verbose_name=_("placement")
+    )
+    date = models.DateField(_("date"))
+    minutes = models.PositiveSmallIntegerField(
+        _("duration in minutes"),
+        validators=[MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)],
+    )
+    setting = models.CharField(_("setting"), max_length=15, choices=Setting.choices)
+    kind = models.CharField(_("kind of activity"), max_length=15, choices=ActivityKind.choices)
+    disciplines = models.JSONField(_("disciplines worked with"), default=list, blank=True)
+    description = models.TextField(_("description"), max_length=MAX_DESCRIPTION, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.DRAFT
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["date", "created_at"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=MIN_MINUTES) & Q(minutes__lte=MAX_MINUTES),
+                name="activity_minutes_range",
+            ),
+        ]
+        indexes = [
+            # A placement's entries of one week or of the whole period, in date order.
+            models.Index(fields=["placement", "date"], name="activity_placement_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} ({self.minutes} min)"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def week_start(self) -> datetime.date:
+        return week_start(self.date)
+
+    def discipline_labels(self) -> list[str]:
+        labels = dict(Discipline.choices)
+        return [str(labels[code]) for code in self.disciplines if code in labels]
+
+
+class WeekStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("approved")
+    RETURNED = "returned", _("returned")
+
+
+class Week(models.Model):
+    """A placement's week once the student has submitted it for sign-off."""
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="weeks", verbose_name=_("placement")
+    )
+    start = models.DateField(_("week of"))
+    status = models.CharField(_("status"), max_length=10, choices=WeekStatus.choices)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    reviewer_name = models.CharField(_("reviewed by"), max_length=150, blank=True)
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = _("week")
+        verbose_name_plural = _("weeks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "start"], name="week_unique_per_placement"
+            ),
+        ]
+        indexes = [
+            # The supervisor's queue: submitted weeks of the supervised placements.
+            models.Index(fields=["status", "placement"], name="week_status_placement_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement} – {self.start:%G-W%V}"
+
+    @property
+    def end(self) -> datetime.date:
+        return self.start + datetime.timedelta(days=6)
+
+
+class WeekEventAction(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("approved")
+    RETURNED = "returned", _("returned")
+
+
+class WeekEvent(models.Model):
+    """The history of a week: who submitted, approved or returned it, and when."""
+
+    week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=10, choices=WeekEventAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    actor_name = models.CharField(_("by"), max_length=150)
+    via_link = models.BooleanField(_("through the e-mailed link"), default=False)
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("week event")
+        verbose_name_plural = _("week events")
+
+    def __str__(self) -> str:
+        return f"{self.week}: {self.get_action_display()} ({self.actor_name})"
