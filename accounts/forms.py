@@ -64,7 +64,7 @@ class InvitationForm(forms.ModelForm):
                 )
         if email:
             if Membership.objects.filter(
-                environment=self.environment, role=role, user__email__iexact=email
+                environment=self.environment, role=role, user__email__iexact=email, is_active=True
             ).exists():
                 self.add_error("email", _("This person already has this role here."))
             elif (

@@ -39,7 +39,8 @@ INVITATION_ERRORS = {
 @require_http_methods(["GET", "POST"])
 def invitation_list(request: AuthedRequest, pk: int) -> HttpResponse:
     environment = environment_for(request.user, pk, manage=True)
-    form = InvitationForm(request.POST or None, environment=environment)
+    data = request.POST if request.method == "POST" else None
+    form = InvitationForm(data, environment=environment)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -108,6 +109,14 @@ def invitation_accept(request: AnyRequest, token: str) -> HttpResponse:
     if user.is_authenticated:
         assert isinstance(user, User)
         context["signed_in_as"] = user
+        if user.email.lower() != invitation.email.lower():
+            context["error"] = INVITATION_ERRORS["other_user"]
+            return TemplateResponse(
+                request,
+                "accounts/invitation_accept.html",
+                context,
+                status=409 if request.method == "POST" else 200,
+            )
         if request.method == "POST":
             try:
                 invitation_accept_existing_user(invitation=invitation, user=user)
@@ -132,7 +141,8 @@ def invitation_accept(request: AnyRequest, token: str) -> HttpResponse:
         )
         return TemplateResponse(request, "accounts/invitation_accept.html", context)
 
-    form = AcceptInvitationForm(request.POST or None, invitation=invitation)
+    data = request.POST if request.method == "POST" else None
+    form = AcceptInvitationForm(data, invitation=invitation)
     context["form"] = form
     if request.method == "POST":
         if form.is_valid():

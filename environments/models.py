@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -103,6 +105,14 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        super().clean()
+        allowed = SUBTYPES_BY_KIND.get(OrganisationKind(self.kind), []) if self.kind else []
+        if self.kind and self.subtype and self.subtype not in allowed:
+            raise ValidationError(
+                {"subtype": _("This type does not belong to this kind of organisation.")}
+            )
+
 
 class Programme(models.Model):
     institute = models.ForeignKey(
@@ -142,7 +152,12 @@ class LearningEnvironment(models.Model):
     name = models.CharField(_("name"), max_length=150)
     neighbourhood = models.CharField(_("neighbourhood"), max_length=150, blank=True)
     school_year = models.CharField(
-        _("school year"), max_length=9, help_text=_("For example 2026-2027.")
+        _("school year"),
+        max_length=9,
+        help_text=_("For example 2026-2027."),
+        validators=[
+            RegexValidator(r"^[0-9]{4}-[0-9]{4}$", _("Write the school year as 2026-2027."))
+        ],
     )
     organisations = models.ManyToManyField(
         Organisation,

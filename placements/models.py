@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -242,6 +243,8 @@ class ActivityEntry(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.DRAFT
     )
+    # The form's one-time key: a double submit finds the entry it already made.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -253,6 +256,9 @@ class ActivityEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(minutes__gte=MIN_MINUTES) & Q(minutes__lte=MAX_MINUTES),
                 name="activity_minutes_range",
+            ),
+            models.UniqueConstraint(
+                fields=["placement", "submission_key"], name="activity_unique_submission"
             ),
         ]
         indexes = [
@@ -320,9 +326,39 @@ class Week(models.Model):
     def __str__(self) -> str:
         return f"{self.placement} – {self.start:%G-W%V}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("placements:week_review", args=[self.pk])
+
     @property
     def end(self) -> datetime.date:
         return self.start + datetime.timedelta(days=6)
+
+    SIGNOFF_SALT = "ulvo.placements.week-signoff"
+
+    def signoff_token(self, assignment_pk: int) -> str:
+        """A link for one supervisor to sign off this submission of the week.
+
+        It names the submission's time, so it stops working once the week has
+        been reviewed (and a later resubmission needs a new link).
+        """
+        assert self.submitted_at is not None
+        payload = {"w": self.pk, "a": assignment_pk, "s": self.submitted_at.isoformat()}
+        return signing.dumps(payload, salt=self.SIGNOFF_SALT, compress=True)
+
+    @classmethod
+    def parse_signoff_token(cls, token: str) -> dict[str, Any] | None:
+        try:
+            payload = signing.loads(
+                token, salt=cls.SIGNOFF_SALT, max_age=settings.SIGNOFF_LINK_MAX_AGE
+            )
+        except signing.BadSignature:
+            return None
+        if not isinstance(payload, dict) or set(payload) != {"w", "a", "s"}:
+            return None
+        return payload
+
+    def get_signoff_url(self, assignment_pk: int) -> str:
+        return reverse("placements:signoff_link", args=[self.signoff_token(assignment_pk)])
 
 
 class WeekEventAction(models.TextChoices):

@@ -177,6 +177,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# Nobody can sign up, so an unknown address is never mailed an invitation to register.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -195,6 +197,9 @@ MFA_TOTP_ISSUER = "ULVO"
 # Absolute links in e-mails start with this address.
 ULVO_BASE_URL = env("ULVO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 INVITATION_MAX_AGE = timedelta(days=int(env("ULVO_INVITATION_DAYS", "14")))
+
+# E-mailed sign-off links for supervisors without an account.
+SIGNOFF_LINK_MAX_AGE = timedelta(days=int(env("ULVO_SIGNOFF_LINK_DAYS", "14")))
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]

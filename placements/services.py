@@ -1,0 +1,176 @@
+"""Workflows of placements: logging activities and signing weeks off."""
+
+import datetime
+import uuid
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from placements.models import (
+    EDITABLE_STATUSES,
+    ActivityEntry,
+    EntryStatus,
+    Placement,
+    Week,
+    WeekEvent,
+    WeekEventAction,
+    WeekStatus,
+    week_start,
+)
+
+
+class WeekError(Exception):
+    """A week that cannot take this step; the message code is for the view."""
+
+
+@transaction.atomic
+def activity_create(
+    *, placement: Placement, submission_key: uuid.UUID | None = None, **fields: Any
+) -> ActivityEntry:
+    """Log an activity. A repeated submission key returns the entry made the first time."""
+    if submission_key is not None:
+        existing = placement.entries.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            return ActivityEntry.objects.create(
+                placement=placement, submission_key=submission_key, **fields
+            )
+    except IntegrityError:
+        # Two identical submits raced: the other one made the entry.
+        if submission_key is None:
+            raise
+        return placement.entries.get(submission_key=submission_key)
+
+
+@transaction.atomic
+def activity_update(*, entry: ActivityEntry, **fields: Any) -> ActivityEntry:
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def activity_delete(*, entry: ActivityEntry) -> None:
+    entry.delete()
+
+
+def _week_entries(placement: Placement, start: datetime.date) -> Any:
+    return placement.entries.filter(date__gte=start, date__lte=start + datetime.timedelta(days=6))
+
+
+@transaction.atomic
+def week_submit(*, placement: Placement, start: datetime.date, student: User) -> Week:
+    """Submit a week's draft and returned entries for sign-off."""
+    from placements.tasks import send_signoff_requests
+
+    start = week_start(start)
+    entries = _week_entries(placement, start).select_for_update()
+    if not entries.filter(status__in=EDITABLE_STATUSES).exists():
+        raise WeekError("nothing_to_submit")
+    week, _ = Week.objects.select_for_update().get_or_create(
+        placement=placement, start=start, defaults={"status": WeekStatus.SUBMITTED}
+    )
+    if week.status == WeekStatus.APPROVED:
+        raise WeekError("already_approved")
+    now = timezone.now()
+    entries.filter(status__in=EDITABLE_STATUSES).update(
+        status=EntryStatus.SUBMITTED, updated_at=now
+    )
+    week.status = WeekStatus.SUBMITTED
+    week.submitted_at = now
+    week.save(update_fields=["status", "submitted_at"])
+    WeekEvent.objects.create(
+        week=week,
+        action=WeekEventAction.SUBMITTED,
+        actor=student,
+        actor_name=student.full_name or student.email,
+        created_at=now,
+    )
+    send_signoff_requests.delay_on_commit(week.pk)
+    return week
+
+
+def _review(
+    *,
+    week: Week,
+    action: WeekEventAction,
+    reviewer: User | None,
+    reviewer_name: str,
+    comment: str,
+    via_link: bool,
+) -> Week:
+    week = Week.objects.select_for_update().get(pk=week.pk)
+    if week.status != WeekStatus.SUBMITTED:
+        raise WeekError("not_submitted")
+    now = timezone.now()
+    entry_status = (
+        EntryStatus.APPROVED if action == WeekEventAction.APPROVED else EntryStatus.RETURNED
+    )
+    _week_entries(week.placement, week.start).filter(status=EntryStatus.SUBMITTED).update(
+        status=entry_status, updated_at=now
+    )
+    week.status = WeekStatus.APPROVED if action == WeekEventAction.APPROVED else WeekStatus.RETURNED
+    week.reviewed_at = now
+    week.reviewer = reviewer
+    week.reviewer_name = reviewer_name
+    week.comment = comment
+    week.save(update_fields=["status", "reviewed_at", "reviewer", "reviewer_name", "comment"])
+    WeekEvent.objects.create(
+        week=week,
+        action=action,
+        actor=reviewer,
+        actor_name=reviewer_name,
+        via_link=via_link,
+        comment=comment,
+        created_at=now,
+    )
+    return week
+
+
+@transaction.atomic
+def week_approve(
+    *,
+    week: Week,
+    reviewer: User | None,
+    reviewer_name: str = "",
+    comment: str = "",
+    via_link: bool = False,
+) -> Week:
+    """Approve a submitted week: its entries are locked."""
+    name = reviewer_name or (reviewer.full_name if reviewer else "")
+    return _review(
+        week=week,
+        action=WeekEventAction.APPROVED,
+        reviewer=reviewer,
+        reviewer_name=name,
+        comment=comment,
+        via_link=via_link,
+    )
+
+
+@transaction.atomic
+def week_return(
+    *,
+    week: Week,
+    reviewer: User | None,
+    comment: str,
+    reviewer_name: str = "",
+    via_link: bool = False,
+) -> Week:
+    """Send a submitted week back to the student with a comment."""
+    if not comment.strip():
+        raise WeekError("comment_required")
+    name = reviewer_name or (reviewer.full_name if reviewer else "")
+    return _review(
+        week=week,
+        action=WeekEventAction.RETURNED,
+        reviewer=reviewer,
+        reviewer_name=name,
+        comment=comment,
+        via_link=via_link,
+    )
