@@ -31,4 +31,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 entry["is_coordinator"] = True
         return list(entries.values())
 
-    return {"nav_environments": SimpleLazyObject(environments)}
+    def signs_off() -> bool:
+        from supervision.models import SupervisionAssignment
+
+        return SupervisionAssignment.objects.filter(supervisor=user, signs_off=True).exists()
+
+    return {
+        "nav_environments": SimpleLazyObject(environments),
+        "nav_signs_off": SimpleLazyObject(signs_off),
+    }

@@ -73,15 +73,28 @@ def _claim(invitation_pk: int) -> Invitation:
 def invitation_accept_new_user(
     *, invitation: Invitation, full_name: str, password: str, language: str
 ) -> User:
-    """Create the account the invitation was sent for, with its membership."""
+    """Create the account the invitation was sent for, with its membership.
+
+    An account prepared without a usable password (by a placement import) is
+    claimed instead: accepting sets its name, language and password.
+    """
     invitation = _claim(invitation.pk)
-    if User.objects.filter(email__iexact=invitation.email).exists():
+    user = User.objects.select_for_update().filter(email__iexact=invitation.email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=invitation.email, password=password, full_name=full_name, language=language
+        )
+    elif user.has_usable_password():
         raise InvitationError("exists")
-    user = User.objects.create_user(
-        email=invitation.email, password=password, full_name=full_name, language=language
-    )
+    else:
+        user.full_name = full_name
+        user.language = language
+        user.set_password(password)
+        user.save(update_fields=["full_name", "language", "password"])
     # The link reached this address, which verifies it.
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"primary": True, "verified": True}
+    )
     _membership_for(invitation, user)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user

@@ -2,6 +2,7 @@ from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -132,7 +133,11 @@ def invitation_accept(request: AnyRequest, token: str) -> HttpResponse:
             return redirect(invitation.environment)
         return TemplateResponse(request, "accounts/invitation_accept.html", context)
 
-    if User.objects.filter(email__iexact=invitation.email).exists():
+    if (
+        User.objects.filter(email__iexact=invitation.email)
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .exists()
+    ):
         context["existing_account"] = True
         context["login_url"] = (
             reverse(settings.LOGIN_URL)

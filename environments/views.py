@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import Membership, Role
 from environments.access import environment_for
 from environments.models import OrganisationKind
+from placements.models import Placement, PlacementStatus, Week, WeekStatus
 from ulvo.lib.http import AuthedRequest
 
 
@@ -26,8 +27,22 @@ def home(request: AuthedRequest) -> HttpResponse:
         entry["memberships"].append(membership)
         if membership.role == Role.COORDINATOR:
             entry["is_coordinator"] = True
+    placements = Placement.objects.filter(
+        student=request.user, status=PlacementStatus.ACTIVE
+    ).select_related("programme")
+    waiting_weeks = Week.objects.filter(
+        status=WeekStatus.SUBMITTED,
+        placement__assignments__supervisor=request.user,
+        placement__assignments__signs_off=True,
+    ).count()
     return TemplateResponse(
-        request, "environments/home.html", {"environments": list(environments.values())}
+        request,
+        "environments/home.html",
+        {
+            "environments": list(environments.values()),
+            "placements": placements,
+            "waiting_weeks": waiting_weeks,
+        },
     )
 
 

@@ -392,3 +392,99 @@ class WeekEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.week}: {self.get_action_display()} ({self.actor_name})"
+
+
+class ImportKind(models.TextChoices):
+    CSV = "csv", _("CSV")
+    XLSX = "xlsx", _("Excel (.xlsx)")
+
+
+class ImportState(models.TextChoices):
+    UPLOADED = "uploaded", _("uploaded")
+    VALIDATING = "validating", _("checking")
+    VALIDATED = "validated", _("checked")
+    IMPORTING = "importing", _("importing")
+    DONE = "done", _("imported")
+    FAILED = "failed", _("failed")
+
+
+class ImportJob(models.Model):
+    """A coordinator's file of students and placements: checked first, then imported.
+
+    The file is kept in the database, so whichever worker runs the check or the
+    import can read it; it is cleared once the import is done. ``report`` holds
+    each row's outcome and errors as message codes, rendered in the reader's
+    language (see ``placements.imports``).
+    """
+
+    environment = models.ForeignKey(
+        LearningEnvironment,
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        verbose_name=_("learning environment"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("file type"), max_length=4, choices=ImportKind.choices)
+    content = models.BinaryField(_("file content"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=ImportState.choices, default=ImportState.UPLOADED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(processed_rows__lte=models.F("total_rows")),
+                name="importjob_processed_within_total",
+            ),
+        ]
+        indexes = [
+            # The import page: an environment's recent imports, newest first.
+            models.Index(fields=["environment", "-created_at"], name="importjob_env_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("placements:import_job", args=[self.environment_id, self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (ImportState.UPLOADED, ImportState.VALIDATING, ImportState.IMPORTING)
+
+    @property
+    def error_count(self) -> int:
+        return int(self.report.get("summary", {}).get("invalid", 0)) + len(
+            self.report.get("file_errors", [])
+        )
+
+    @property
+    def can_be_imported(self) -> bool:
+        return (
+            self.state == ImportState.VALIDATED
+            and self.error_count == 0
+            and int(self.report.get("summary", {}).get("placements", 0)) > 0
+        )

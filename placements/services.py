@@ -174,3 +174,36 @@ def week_return(
         comment=comment,
         via_link=via_link,
     )
+
+
+@transaction.atomic
+def placement_save(*, placement: Placement, signoff: dict[str, Any] | None) -> Placement:
+    """Save a placement and, when given, who signs off its hours."""
+    from supervision.models import SupervisionAssignment
+
+    placement.save()
+    if signoff is None:
+        return placement
+    assignments = placement.assignments.order_by("pk")
+    current = assignments.filter(signs_off=True).first()
+    chosen = signoff["supervisor"]
+    if chosen is not None:
+        # Someone already assigned in another capacity signs off in that assignment.
+        existing = assignments.filter(supervisor=chosen).first()
+        if existing is not None and existing != current:
+            if current is not None:
+                current.signs_off = False
+                current.save(update_fields=["signs_off"])
+            current = existing
+    if current is None:
+        SupervisionAssignment.objects.create(placement=placement, signs_off=True, **signoff)
+        return placement
+    fields = dict(signoff)
+    if current.supervisor == chosen and (chosen is not None or current.email == signoff["email"]):
+        # The same person keeps the role they have (a school trainer stays one).
+        fields.pop("role")
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.signs_off = True
+    current.save()
+    return placement

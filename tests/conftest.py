@@ -147,6 +147,8 @@ class Cast:
     coordinator: Any
     outsider: Any
     other_coordinator: Any
+    bystander: Any
+    placement: Any
 
 
 def activate_totp(user: Any) -> None:
@@ -163,10 +165,18 @@ def cast(db: None) -> Cast:
     - supervisor: a school trainer from education (another domain than the student);
     - coordinator: coordinates the environment (with a TOTP app, as required);
     - outsider: a student of another environment;
-    - other_coordinator: coordinates the other environment.
+    - other_coordinator: coordinates the other environment;
+    - bystander: a practice supervisor in the environment, not assigned to the student;
+    - placement: the student's active placement, its hours signed off by the supervisor.
     """
+    import datetime
+
+    from django.utils import timezone
+
     from accounts.models import Role
     from environments.models import Domain, Level
+    from placements.models import PlacementStatus, weekdays_to_mask
+    from supervision.models import SupervisionRole
     from tests.accounts.factories import MembershipFactory, UserFactory
     from tests.environments.factories import (
         InstituteFactory,
@@ -208,6 +218,37 @@ def cast(db: None) -> Cast:
     other_coordinator = UserFactory(email="other-coordinator@example.org", full_name="Olga Ander")
     MembershipFactory(user=other_coordinator, environment=other_environment, role=Role.COORDINATOR)
     activate_totp(other_coordinator)
+    bystander = UserFactory(email="bystander@example.org", full_name="Bea Buurtwerker")
+    MembershipFactory(
+        user=bystander,
+        environment=environment,
+        role=Role.PRACTICE_SUPERVISOR,
+        organisation=neighbourhood,
+    )
+    from placements.models import Placement
+    from supervision.models import SupervisionAssignment
+
+    today = timezone.localdate()
+    placement = Placement.objects.create(
+        student=student,
+        programme=social_work,
+        environment=environment,
+        school=school,
+        neighbourhood_organisation=neighbourhood,
+        start_date=today - datetime.timedelta(days=60),
+        end_date=today + datetime.timedelta(days=60),
+        weekdays_on_site=weekdays_to_mask([1, 2, 4]),
+        institute_days=weekdays_to_mask([3]),
+        hours_per_week=16,
+        status=PlacementStatus.ACTIVE,
+    )
+    SupervisionAssignment.objects.create(
+        placement=placement,
+        supervisor=supervisor,
+        role=SupervisionRole.SCHOOL_TRAINER,
+        domain=Domain.EDUCATIONAL,
+        signs_off=True,
+    )
     return Cast(
         environment=environment,
         other_environment=other_environment,
@@ -221,6 +262,8 @@ def cast(db: None) -> Cast:
         coordinator=coordinator,
         outsider=outsider,
         other_coordinator=other_coordinator,
+        bystander=bystander,
+        placement=placement,
     )
 
 

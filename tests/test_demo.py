@@ -1,6 +1,8 @@
 import re
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -10,6 +12,7 @@ from allauth.mfa.totp.internal.auth import validate_totp_code
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Exists, OuterRef, Sum
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +31,19 @@ from environments.models import (
     Programme,
     ProgrammeTarget,
 )
+from placements.models import (
+    MAX_MINUTES_PER_DAY,
+    ActivityEntry,
+    EntryStatus,
+    Placement,
+    PlacementStatus,
+    Setting,
+    Week,
+    WeekEvent,
+    WeekStatus,
+    week_start,
+)
+from supervision.models import SupervisionAssignment, SupervisionRole
 
 pytestmark = pytest.mark.django_db
 
@@ -56,18 +72,15 @@ def counts() -> dict[str, int]:
     }
 
 
-@pytest.fixture
-def demo() -> str:
-    return run("demo")
-
-
-def test_running_twice_adds_nothing() -> None:
-    run("demo")
-    first = counts()
-    run("demo")
-
-    assert counts() == first
-    assert all(first.values()), first
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """One demo world for the module's reading tests (each rolls back its own
+    changes), removed again at the end of the module."""
+    with django_db_blocker.unblock():
+        output = run("demo")
+    yield output
+    with django_db_blocker.unblock():
+        call_command("flush", "--noinput", verbosity=0)
 
 
 def test_environments_have_their_partner_organisations(demo: str) -> None:
@@ -223,10 +236,13 @@ def test_demo_totp_refuses_a_real_user_with_totp(demo: str) -> None:
 
 def test_demo_refuses_to_run_in_production(settings) -> None:
     settings.PRODUCTION = True
+    before = counts()
+    out = StringIO()
 
     with pytest.raises(CommandError):
-        run("demo")
-    assert not User.objects.exists()
+        call_command("demo", stdout=out)
+    assert out.getvalue() == ""
+    assert counts() == before
 
 
 def test_the_login_table_lists_every_demo_user(demo: str) -> None:
@@ -236,3 +252,167 @@ def test_the_login_table_lists_every_demo_user(demo: str) -> None:
         assert user.email in demo
     assert "demo_totp" in demo
     assert DEMO_TOTP_SECRET in demo
+
+
+# --- Placements and logged work (placements/demo.py) -----------------------------------
+# Few tests with many assertions each: every run of the demo logs hundreds of entries.
+
+NAMED = ["student@demo.ulvo.nl", "pabo@demo.ulvo.nl"]
+PRACTICE_ROLES = [SupervisionRole.PRACTICE, SupervisionRole.SCHOOL_TRAINER]
+
+
+def placement_counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Placement, ActivityEntry, Week, WeekEvent, SupervisionAssignment)
+    }
+
+
+def test_running_twice_adds_nothing() -> None:
+    run("demo")
+    first = counts() | placement_counts()
+    states = (
+        set(ActivityEntry.objects.values_list("pk", "status", "description")),
+        set(Week.objects.values_list("pk", "status", "submitted_at", "reviewed_at")),
+    )
+    run("demo")
+
+    assert counts() | placement_counts() == first
+    assert all(first.values()), first
+    assert states == (
+        set(ActivityEntry.objects.values_list("pk", "status", "description")),
+        set(Week.objects.values_list("pk", "status", "submitted_at", "reviewed_at")),
+    )
+
+
+def test_every_demo_student_has_an_active_placement_with_supervisors(demo: str) -> None:
+    today = timezone.localdate()
+    students = Membership.objects.filter(role=Role.STUDENT).select_related("user")
+
+    assert students.count() >= 35
+    for membership in students:
+        placement = Placement.objects.get(
+            student=membership.user,
+            programme=membership.programme,
+            environment=membership.environment,
+        )
+        assert placement.status == PlacementStatus.ACTIVE
+        assert placement.start_date <= today <= placement.end_date
+        assert placement.hosts
+        assert 2 <= len(placement.days_on_site) <= 3
+        assert len(placement.days_at_institute) == 1
+        assert not set(placement.days_on_site) & set(placement.days_at_institute)
+        assert 8 <= placement.hours_per_week <= 24
+        assert placement.assignments.filter(signs_off=True).count() == 1, membership.user
+    assert SupervisionAssignment.objects.filter(
+        role=SupervisionRole.INSTITUTE, assesses=True, signs_off=False
+    ).exists()
+
+    # Some hours are signed off by a neighbourhood professional without an account.
+    linked = SupervisionAssignment.objects.filter(supervisor=None, signs_off=True)
+    assert linked.exists()
+    emails = set(linked.values_list("email", flat=True))
+    assert all(email.endswith("@demo.ulvo.nl") for email in emails)
+    assert not User.objects.filter(email__in=emails).exists()
+    assert WeekEvent.objects.filter(
+        via_link=True, actor=None, week__placement__assignments__in=linked
+    ).exists()
+    assert "wijkcoach@demo.ulvo.nl" in demo
+
+    # The pilots' gap: social-domain students supervised from education only.
+    social = Placement.objects.filter(programme__domain=Domain.SOCIAL)
+    own_domain = SupervisionAssignment.objects.filter(
+        placement=OuterRef("pk"), role__in=PRACTICE_ROLES, domain=Domain.SOCIAL
+    )
+    gaps = social.exclude(Exists(own_domain))
+    assert gaps.exists()
+    assert gaps.count() < social.count() / 2  # a gap, not the rule
+    for placement in gaps:
+        domains = set(
+            placement.assignments.filter(role__in=PRACTICE_ROLES).values_list("domain", flat=True)
+        )
+        assert domains == {Domain.EDUCATIONAL}
+
+
+def test_logged_work_is_in_the_past_and_weeks_are_in_every_state(demo: str) -> None:
+    today = timezone.localdate()
+    this_week = week_start(today)
+    entries = ActivityEntry.objects.select_related("placement")
+
+    assert entries.count() > 300
+    assert not entries.filter(date__gt=today).exists()
+    busiest = (
+        ActivityEntry.objects.values("placement", "date")
+        .annotate(total=Sum("minutes"))
+        .order_by("-total")
+        .first()
+    )
+    assert busiest is not None and busiest["total"] <= MAX_MINUTES_PER_DAY
+    for entry in entries:
+        placement = entry.placement
+        assert placement.covers(entry.date)
+        assert entry.date.isoweekday() in placement.days_on_site
+        assert 15 <= entry.minutes <= 12 * 60
+        assert entry.description
+        if entry.setting == Setting.SCHOOL:
+            assert placement.school_id
+        else:
+            assert entry.setting == Setting.NEIGHBOURHOOD
+            assert placement.neighbourhood_organisation_id
+
+    assert set(Week.objects.values_list("status", flat=True)) == set(WeekStatus)
+    for email in NAMED:
+        placement = Placement.objects.get(student__email=email)
+        assert set(placement.weeks.values_list("status", flat=True)) == set(WeekStatus), email
+        # Last week waits for sign-off; this week's entries are still draft.
+        assert placement.weeks.get(start=this_week - timedelta(weeks=1)).status == "submitted"
+        assert not placement.entries.filter(date__gte=this_week).exclude(status=EntryStatus.DRAFT)
+        if any(this_week + timedelta(days=day - 1) <= today for day in placement.days_on_site):
+            assert placement.entries.filter(date__gte=this_week, status=EntryStatus.DRAFT)
+
+    # The weeks went through the sign-off workflow: entries, history and reviewer agree.
+    for week in Week.objects.prefetch_related("events", "placement__entries"):
+        week_entries = [e for e in week.placement.entries.all() if week.start <= e.date <= week.end]
+        events = list(week.events.all())
+        assert week_entries
+        assert {entry.status for entry in week_entries} == {week.status}
+        assert events[0].action == "submitted"
+        assert events[-1].action == week.status
+        assert [e.created_at for e in events] == sorted(e.created_at for e in events)
+        assert events[-1].created_at <= timezone.now()
+        assert week.submitted_at is not None
+        if week.status == WeekStatus.SUBMITTED:
+            assert week.reviewed_at is None
+        else:
+            assert week.reviewer_name
+            assert week.submitted_at <= week.reviewed_at
+        if week.status == WeekStatus.RETURNED:
+            assert week.comment.strip()
+    # Some weeks were returned, fixed and approved after all.
+    assert WeekEvent.objects.filter(action="returned", week__status=WeekStatus.APPROVED)
+
+
+def test_the_demo_student_sees_their_placement_and_their_supervisor_a_week_to_sign_off(
+    demo: str, client: Client
+) -> None:
+    student = User.objects.get(email="student@demo.ulvo.nl")
+    placement = Placement.objects.get(student=student)
+    client.force_login(student)
+
+    response = client.get(reverse("placements:detail", args=[placement.pk]))
+
+    assert response.status_code == 200
+    assert "Buurtteam Leidsche Rijn" in response.content.decode()
+
+    signer = placement.assignments.get(signs_off=True)
+    assert signer.supervisor is not None
+    assert signer.role == SupervisionRole.PRACTICE
+    assert signer.domain == Domain.SOCIAL  # the demo student does have a role model
+    assert placement.weeks.filter(status=WeekStatus.SUBMITTED).exists()
+    client.force_login(signer.supervisor)
+
+    response = client.get(reverse("placements:signoff_queue"))
+
+    assert response.status_code == 200
+    assert "Daan de Vries" in response.content.decode()
+    assert signer.supervisor.email in demo  # the command says where to look

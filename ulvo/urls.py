@@ -16,6 +16,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("leeromgevingen/", include("environments.urls")),
     path("", include("accounts.urls")),
+    path("", include("placements.urls")),
     path("account/", include("allauth.urls")),
     path("beheer/", admin.site.urls),
 ]

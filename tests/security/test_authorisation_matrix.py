@@ -2,7 +2,8 @@
 
 Roles, relative to the cast's environment (tests/conftest.py):
 - anonymous;
-- student and supervisor: members of the environment without rights to manage it;
+- student: the placement's student; supervisor: signs off its hours;
+- bystander: a practice supervisor in the environment, not assigned to the placement;
 - coordinator: manages the environment;
 - outsider: a student of another environment;
 - other_coordinator: manages another environment (rights there, none here).
@@ -21,9 +22,19 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation, Membership, User
-from environments.models import LearningEnvironment
+from environments.models import Domain, LearningEnvironment
+from placements.models import ActivityEntry, Placement, Week, WeekEvent
+from supervision.models import SupervisionAssignment, SupervisionRole
 
-ROLES = ["anonymous", "student", "supervisor", "coordinator", "outsider", "other_coordinator"]
+ROLES = [
+    "anonymous",
+    "student",
+    "supervisor",
+    "bystander",
+    "coordinator",
+    "outsider",
+    "other_coordinator",
+]
 LOGIN = 302  # anonymous users are sent to the login page
 
 
@@ -48,7 +59,17 @@ def make_invitation(cast: Any) -> Invitation:
 
 
 def db_snapshot() -> dict[str, list[tuple[Any, ...]]]:
-    tracked: list[type[models.Model]] = [Invitation, Membership, User, LearningEnvironment]
+    tracked: list[type[models.Model]] = [
+        Invitation,
+        Membership,
+        User,
+        LearningEnvironment,
+        Placement,
+        ActivityEntry,
+        Week,
+        WeekEvent,
+        SupervisionAssignment,
+    ]
     return {
         model.__name__: sorted(
             tuple(str(value) for value in row) for row in model.objects.values_list()
@@ -79,7 +100,7 @@ CASES: list[Case] = [
     Case("environments:detail", statuses(outsider=404, other_coordinator=404), args=env_pk),
     Case(
         "accounts:invitation_list",
-        statuses(student=403, supervisor=403, outsider=404, other_coordinator=404),
+        statuses(student=403, supervisor=403, bystander=403, outsider=404, other_coordinator=404),
         args=env_pk,
     ),
     Case(
@@ -89,6 +110,7 @@ CASES: list[Case] = [
             anonymous=LOGIN,
             student=403,
             supervisor=403,
+            bystander=403,
             coordinator=302,
             outsider=404,
             other_coordinator=404,
@@ -107,6 +129,7 @@ CASES: list[Case] = [
             anonymous=LOGIN,
             student=403,
             supervisor=403,
+            bystander=403,
             coordinator=302,
             outsider=404,
             other_coordinator=404,
@@ -130,6 +153,7 @@ CASES: list[Case] = [
             anonymous=422,  # the account form, submitted empty
             student=409,
             supervisor=409,
+            bystander=409,
             coordinator=409,
             outsider=409,
             other_coordinator=409,
@@ -146,6 +170,243 @@ CASES: list[Case] = [
     ),
 ]
 
+
+def make_entry(cast: Any) -> ActivityEntry:
+    from django.utils import timezone
+
+    from placements.services import activity_create
+
+    return activity_create(
+        placement=cast.placement,
+        date=timezone.localdate(),
+        minutes=90,
+        setting="school",
+        kind="classroom",
+        disciplines=["teacher"],
+        description="Rekenles in groep 5 ondersteund.",
+    )
+
+
+def make_submitted_week(cast: Any) -> Week:
+    from placements.services import week_submit
+
+    entry = make_entry(cast)
+    return week_submit(placement=cast.placement, start=entry.date, student=cast.student)
+
+
+def make_link_token(cast: Any) -> str:
+    external = SupervisionAssignment.objects.create(
+        placement=cast.placement,
+        name="Wendy Wijkteam",
+        email="wendy@buurtteam.example.org",
+        role=SupervisionRole.PRACTICE,
+        domain=Domain.SOCIAL,
+        signs_off=True,
+    )
+    return make_submitted_week(cast).signoff_token(external.pk)
+
+
+def placement_pk(cast: Any) -> list[Any]:
+    return [cast.placement.pk]
+
+
+def entry_data(cast: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    return {
+        "date": timezone.localdate().isoformat(),
+        "minutes": "60",
+        "setting": "neighbourhood",
+        "kind": "group",
+        "description": "Huiswerkklas in het buurthuis.",
+    }
+
+
+def placement_data(cast: Any) -> dict[str, Any]:
+    return {
+        "student": cast.student.pk,
+        "programme": cast.social_work.pk,
+        "school": cast.school.pk,
+        "start_date": "2026-09-01",
+        "end_date": "2027-06-30",
+        "days_on_site": ["1", "2"],
+        "class_days": ["3"],
+        "hours_per_week": "12",
+        "status": "active",
+        "signoff_domain": "social",
+    }
+
+
+# Seen by the placement's student, its supervisor and the coordinator; hidden from others.
+PLACEMENT_READ = statuses(bystander=404, outsider=404, other_coordinator=404)
+# Only the student logs; others who may see the placement get 403.
+STUDENT_WRITE = statuses(
+    student=302, supervisor=403, coordinator=403, bystander=404, outsider=404, other_coordinator=404
+)
+# Only the supervisor who signs off reviews.
+REVIEW = statuses(
+    student=403, supervisor=200, coordinator=403, bystander=404, outsider=404, other_coordinator=404
+)
+# Only the coordinator manages placements.
+MANAGE = statuses(
+    student=403, supervisor=403, bystander=403, coordinator=200, outsider=404, other_coordinator=404
+)
+
+# Editing one placement: hidden from those who cannot see it.
+MANAGE_PLACEMENT = {**MANAGE, "bystander": 404}
+
+CASES += [
+    Case("placements:list", statuses()),
+    Case("placements:detail", PLACEMENT_READ, args=placement_pk),
+    Case("placements:overview", PLACEMENT_READ, args=placement_pk),
+    Case(
+        "placements:entry_create", STUDENT_WRITE, method="post", args=placement_pk, data=entry_data
+    ),
+    Case(
+        "placements:entry_edit",
+        {**STUDENT_WRITE, "student": 200},
+        setup=make_entry,
+        args=lambda cast: [cast.setup_result.pk],
+    ),
+    Case(
+        "placements:entry_edit",
+        STUDENT_WRITE,
+        method="post",
+        setup=make_entry,
+        args=lambda cast: [cast.setup_result.pk],
+        data=entry_data,
+    ),
+    Case(
+        "placements:entry_delete",
+        STUDENT_WRITE,
+        method="post",
+        setup=make_entry,
+        args=lambda cast: [cast.setup_result.pk],
+    ),
+    Case(
+        "placements:week_submit",
+        STUDENT_WRITE,
+        method="post",
+        setup=make_entry,
+        args=placement_pk,
+    ),
+    Case("placements:signoff_queue", statuses()),
+    Case(
+        "placements:week_review",
+        REVIEW,
+        setup=make_submitted_week,
+        args=lambda cast: [cast.setup_result.pk],
+    ),
+    Case(
+        "placements:week_review",
+        {**REVIEW, "supervisor": 302},
+        method="post",
+        setup=make_submitted_week,
+        args=lambda cast: [cast.setup_result.pk],
+        data=lambda cast: {"action": "approve", "comment": ""},
+    ),
+    Case(
+        "placements:week_approve",
+        {**REVIEW, "supervisor": 302},
+        method="post",
+        setup=make_submitted_week,
+        args=lambda cast: [cast.setup_result.pk],
+    ),
+    Case(
+        "placements:signoff_link",
+        statuses(anonymous=200),
+        setup=make_link_token,
+        args=lambda cast: [cast.setup_result],
+    ),
+    Case(
+        "placements:signoff_link",
+        statuses(anonymous=200),
+        method="post",
+        setup=make_link_token,
+        args=lambda cast: [cast.setup_result],
+        data=lambda cast: {"action": "approve", "name": "Wendy Wijkteam"},
+    ),
+    Case("placements:environment_placements", MANAGE, args=env_pk),
+    Case("placements:create", MANAGE, args=env_pk),
+    Case(
+        "placements:create",
+        {**MANAGE, "coordinator": 302},
+        method="post",
+        args=env_pk,
+        data=placement_data,
+    ),
+    Case("placements:edit", MANAGE_PLACEMENT, args=placement_pk),
+    Case(
+        "placements:edit",
+        {**MANAGE_PLACEMENT, "coordinator": 302},
+        method="post",
+        args=placement_pk,
+        data=placement_data,
+    ),
+]
+
+
+# --- Importing students and placements (placements/import_urls.py) ---------------------
+
+
+def import_csv(cast: Any) -> bytes:
+    """One valid row: the cast's student in a second programme."""
+    return (
+        b"e-mailadres;naam;opleiding;school;startdatum;einddatum;stagedagen;uren per week\r\n"
+        b"student@example.org;Sanne Student;Pabo;Basisschool De Regenboog;"
+        b"01-09-2030;31-01-2031;ma;8\r\n"
+    )
+
+
+def import_upload(cast: Any) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"file": SimpleUploadedFile("stages.csv", import_csv(cast))}
+
+
+def make_import_job(cast: Any) -> Any:
+    """A file after its dry run, ready to be imported (through the real services)."""
+    from placements.imports import import_job_create, import_job_validate
+
+    job = import_job_create(
+        environment=cast.environment,
+        created_by=cast.coordinator,
+        file_name="stages.csv",
+        content=import_csv(cast),
+        kind="csv",
+    )
+    import_job_validate(job_id=job.pk)
+    return job
+
+
+def import_job_args(cast: Any) -> list[Any]:
+    return [cast.environment.pk, cast.setup_result.pk]
+
+
+# Only the environment's coordinators import. The tasks run on commit, which these
+# tests never reach: a coordinator's upload or confirmation changes no tracked rows.
+CASES += [
+    Case("placements:import_start", MANAGE, args=env_pk),
+    Case(
+        "placements:import_start",
+        {**MANAGE, "coordinator": 302},
+        method="post",
+        args=env_pk,
+        data=import_upload,
+    ),
+    Case("placements:import_job", MANAGE, setup=make_import_job, args=import_job_args),
+    Case("placements:import_progress", MANAGE, setup=make_import_job, args=import_job_args),
+    Case(
+        "placements:import_confirm",
+        {**MANAGE, "coordinator": 302},
+        method="post",
+        setup=make_import_job,
+        args=import_job_args,
+    ),
+    Case("placements:import_template", MANAGE, args=lambda cast: [cast.environment.pk, "csv"]),
+    Case("placements:import_template", MANAGE, args=lambda cast: [cast.environment.pk, "xlsx"]),
+]
+
 # Writes that succeed for these roles; every other write must leave the database as it was.
 ALLOWED_WRITES = {
     ("accounts:invitation_list", "coordinator"),
@@ -155,6 +416,17 @@ ALLOWED_WRITES = {
     ("accounts:language", "coordinator"),
     ("accounts:language", "outsider"),
     ("accounts:language", "other_coordinator"),
+    ("accounts:language", "bystander"),
+    ("placements:entry_create", "student"),
+    ("placements:entry_edit", "student"),
+    ("placements:entry_delete", "student"),
+    ("placements:week_submit", "student"),
+    ("placements:week_review", "supervisor"),
+    ("placements:week_approve", "supervisor"),
+    ("placements:edit", "coordinator"),
+    ("placements:create", "coordinator"),
+    # The e-mailed link is the credential, whoever happens to be logged in.
+    *{("placements:signoff_link", role) for role in ROLES},
 }
 
 # Views the project does not own: allauth's account pages (their access control is

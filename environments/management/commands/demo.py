@@ -34,6 +34,7 @@ from environments.models import (
     ProgrammeTarget,
     Region,
 )
+from placements.demo import create_demo_placements, print_signoff_hints
 
 DEMO_DOMAIN = "@demo.ulvo.nl"
 DEMO_PASSWORD = "ulvo-demo-2026"
@@ -377,7 +378,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             world = self._world(school_year)
             self._people(world, reset_passwords=options["reset_passwords"])
+            create_demo_placements(environments=world.environments.values(), stdout=self.stdout)
         self._print_logins(school_year)
+        print_signoff_hints(environments=world.environments.values(), stdout=self.stdout)
 
     def _world(self, school_year: str) -> World:
         region, _ = Region.objects.get_or_create(name=REGION)

@@ -1,0 +1,281 @@
+import datetime
+import uuid
+from typing import Any
+
+from django import forms
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from environments.models import Domain, LearningEnvironment, OrganisationKind
+from placements.models import (
+    MAX_DESCRIPTION,
+    MAX_MINUTES,
+    MAX_MINUTES_PER_DAY,
+    MIN_MINUTES,
+    ActivityEntry,
+    Discipline,
+    Placement,
+    PlacementStatus,
+    Week,
+    Weekday,
+    WeekStatus,
+    mask_to_weekdays,
+    week_start,
+    weekdays_to_mask,
+)
+from supervision.models import SupervisionRole
+
+
+def duration_label(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+DURATION_CHOICES = [
+    (minutes, duration_label(minutes)) for minutes in range(MIN_MINUTES, MAX_MINUTES + 1, 15)
+]
+
+
+class ActivityEntryForm(forms.ModelForm):
+    minutes = forms.TypedChoiceField(
+        label=_("Duration (hours:minutes)"), choices=DURATION_CHOICES, coerce=int, initial=60
+    )
+    disciplines = forms.MultipleChoiceField(
+        label=_("Disciplines I worked with"),
+        choices=Discipline.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ActivityEntry
+        fields = ["date", "minutes", "setting", "kind", "disciplines", "description"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "setting": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 3, "maxlength": MAX_DESCRIPTION}),
+        }
+        labels = {
+            "date": _("Date"),
+            "setting": _("Where"),
+            "kind": _("What kind of activity"),
+            "description": _("Short description"),
+        }
+
+    def __init__(self, *args: Any, placement: Placement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.placement = placement
+        self.fields["description"].help_text = _(
+            "At most %(count)s characters. Do not name pupils."
+        ) % {"count": MAX_DESCRIPTION}
+        if not self.is_bound and self.instance.pk is None:
+            today = timezone.localdate()
+            self.initial.setdefault(
+                "date", min(max(today, placement.start_date), placement.end_date)
+            )
+            self.initial.setdefault("submission_key", uuid.uuid4())
+
+    def clean_date(self) -> datetime.date:
+        date: datetime.date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("You cannot log an activity in the future."))
+        if not self.placement.covers(date):
+            raise forms.ValidationError(
+                _("Choose a date within your placement (%(start)s to %(end)s).")
+                % {
+                    "start": self.placement.start_date.strftime("%d-%m-%Y"),
+                    "end": self.placement.end_date.strftime("%d-%m-%Y"),
+                }
+            )
+        if (
+            Week.objects.filter(placement=self.placement, start=week_start(date))
+            .exclude(status=WeekStatus.RETURNED)
+            .exists()
+        ):
+            raise forms.ValidationError(
+                _("This week has been submitted for sign-off; choose another date.")
+            )
+        return date
+
+    def clean_disciplines(self) -> list[str]:
+        # Stored in the order of the choices, without repeats.
+        chosen = set(self.cleaned_data["disciplines"])
+        return [code for code in Discipline.values if code in chosen]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.placement.accepts_entries:
+            raise forms.ValidationError(
+                _("This placement is not active, so no activities can be logged.")
+            )
+        date = cleaned.get("date")
+        minutes = cleaned.get("minutes")
+        if date and minutes:
+            others = self.placement.entries.filter(date=date)
+            if self.instance.pk:
+                others = others.exclude(pk=self.instance.pk)
+            logged = others.aggregate(total=Sum("minutes"))["total"] or 0
+            if logged + minutes > MAX_MINUTES_PER_DAY:
+                self.add_error(
+                    "minutes",
+                    _("This day would have more than 24 hours; %(logged)s are logged already.")
+                    % {"logged": duration_label(logged)},
+                )
+        return cleaned
+
+
+class ReviewForm(forms.Form):
+    APPROVE = "approve"
+    RETURN = "return"
+
+    action = forms.ChoiceField(
+        choices=[(APPROVE, _("Approve")), (RETURN, _("Return to the student"))]
+    )
+    comment = forms.CharField(
+        label=_("Comment for the student"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you return the week."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("action") == self.RETURN and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("Tell the student what to change."))
+        return cleaned
+
+
+class SignoffNameForm(ReviewForm):
+    """The e-mailed link: the supervisor confirms who they are."""
+
+    name = forms.CharField(label=_("Your name"), max_length=150)
+
+
+class WeekdaysField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Weekday.choices, required=False, **kwargs)
+
+
+class PlacementForm(forms.ModelForm):
+    days_on_site = WeekdaysField(label=_("Days on site"))
+    class_days = WeekdaysField(label=_("Institute class days"))
+    signoff_supervisor = forms.ModelChoiceField(
+        label=_("Signs off hours (with an account)"),
+        queryset=User.objects.none(),
+        required=False,
+    )
+    signoff_name = forms.CharField(
+        label=_("Or: name of the supervisor without an account"), max_length=150, required=False
+    )
+    signoff_email = forms.EmailField(label=_("E-mail address of that supervisor"), required=False)
+    signoff_domain = forms.ChoiceField(
+        label=_("Domain of the supervisor who signs off"), choices=Domain.choices
+    )
+
+    class Meta:
+        model = Placement
+        fields = [
+            "student",
+            "programme",
+            "school",
+            "neighbourhood_organisation",
+            "start_date",
+            "end_date",
+            "hours_per_week",
+            "status",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args: Any, environment: LearningEnvironment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environment = environment
+        self.fields["student"].queryset = User.objects.filter(
+            memberships__environment=environment,
+            memberships__role=Role.STUDENT,
+            memberships__is_active=True,
+        ).distinct()
+        self.fields["programme"].queryset = environment.programmes()
+        organisations = environment.organisations.all()
+        self.fields["school"].queryset = organisations.filter(kind=OrganisationKind.SCHOOL)
+        self.fields["neighbourhood_organisation"].queryset = organisations.filter(
+            kind=OrganisationKind.NEIGHBOURHOOD
+        )
+        self.fields["signoff_supervisor"].queryset = User.objects.filter(
+            memberships__environment=environment,
+            memberships__role__in=[Role.PRACTICE_SUPERVISOR, Role.SCHOOL_TRAINER],
+            memberships__is_active=True,
+        ).distinct()
+        if self.instance.pk:
+            self.initial["days_on_site"] = [
+                str(d) for d in mask_to_weekdays(self.instance.weekdays_on_site)
+            ]
+            self.initial["class_days"] = [
+                str(d) for d in mask_to_weekdays(self.instance.institute_days)
+            ]
+            signer = self.instance.assignments.filter(signs_off=True).first()
+            if signer is not None:
+                self.initial.update(
+                    {
+                        "signoff_supervisor": signer.supervisor_id,
+                        "signoff_name": signer.name,
+                        "signoff_email": signer.email,
+                        "signoff_domain": signer.domain,
+                    }
+                )
+        else:
+            self.initial.setdefault("status", PlacementStatus.ACTIVE)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end lies before the start."))
+        if not cleaned.get("school") and not cleaned.get("neighbourhood_organisation"):
+            self.add_error("school", _("Choose a school, a neighbourhood organisation, or both."))
+        on_site = {int(day) for day in cleaned.get("days_on_site", [])}
+        classes = {int(day) for day in cleaned.get("class_days", [])}
+        if on_site & classes:
+            self.add_error(
+                "class_days", _("A day cannot be both a day on site and an institute day.")
+            )
+        if cleaned.get("signoff_supervisor") and (
+            cleaned.get("signoff_name") or cleaned.get("signoff_email")
+        ):
+            self.add_error(
+                "signoff_name",
+                _("Choose a supervisor with an account, or fill in a name and e-mail address."),
+            )
+        elif bool(cleaned.get("signoff_name")) != bool(cleaned.get("signoff_email")):
+            self.add_error("signoff_email", _("Fill in both the name and the e-mail address."))
+        return cleaned
+
+    def save(self, commit: bool = True) -> Placement:
+        placement: Placement = super().save(commit=False)
+        placement.environment = self.environment
+        placement.weekdays_on_site = weekdays_to_mask(self.cleaned_data["days_on_site"])
+        placement.institute_days = weekdays_to_mask(self.cleaned_data["class_days"])
+        if commit:
+            placement.save()
+        return placement
+
+    def signoff(self) -> dict[str, Any] | None:
+        """Who signs off, as chosen in the form; None when nobody is chosen."""
+        data = self.cleaned_data
+        if data.get("signoff_supervisor") is None and not data.get("signoff_email"):
+            return None
+        role = SupervisionRole.PRACTICE
+        return {
+            "supervisor": data.get("signoff_supervisor"),
+            "name": data.get("signoff_name", ""),
+            "email": data.get("signoff_email", ""),
+            "domain": data["signoff_domain"],
+            "role": role,
+        }

@@ -1,0 +1,523 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Q, Sum
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import retarget
+
+from accounts.models import User
+from placements.access import (
+    entry_for,
+    environment_to_manage,
+    may_sign_off,
+    placement_for,
+    week_for_review,
+)
+from placements.forms import ActivityEntryForm, PlacementForm, ReviewForm, SignoffNameForm
+from placements.models import (
+    ActivityEntry,
+    ActivityKind,
+    EntryStatus,
+    Placement,
+    PlacementStatus,
+    Setting,
+    Week,
+    WeekStatus,
+    week_start,
+)
+from placements.services import (
+    WeekError,
+    activity_create,
+    activity_delete,
+    activity_update,
+    placement_save,
+    week_approve,
+    week_return,
+    week_submit,
+)
+from supervision.models import SupervisionAssignment
+from ulvo.lib.http import AnyRequest, AuthedRequest
+
+WEEK_ERRORS = {
+    "nothing_to_submit": gettext_lazy("There is nothing to submit in this week."),
+    "already_approved": gettext_lazy("This week has already been signed off."),
+    "not_submitted": gettext_lazy("This week is no longer waiting for sign-off."),
+    "comment_required": gettext_lazy("Tell the student what to change."),
+}
+
+
+def _week_param(request: AnyRequest, placement: Placement) -> datetime.date:
+    """The week asked for (?week=YYYY-MM-DD), else this week, kept within the placement."""
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = timezone.localdate()
+    day = min(max(day, placement.start_date), placement.end_date)
+    return week_start(day)
+
+
+def _week_url(placement: Placement, start: datetime.date) -> str:
+    return placement.get_absolute_url() + "?" + urlencode({"week": start.isoformat()})
+
+
+def _week_context(placement: Placement, start: datetime.date) -> dict[str, object]:
+    end = start + datetime.timedelta(days=6)
+    entries = list(placement.entries.filter(date__gte=start, date__lte=end))
+    week = Week.objects.filter(placement=placement, start=start).prefetch_related("events").first()
+    logged = sum(entry.minutes for entry in entries)
+    target = int(placement.hours_per_week * 60)
+    days = []
+    on_site = set(placement.days_on_site)
+    at_institute = set(placement.days_at_institute)
+    for offset in range(5):
+        day = start + datetime.timedelta(days=offset)
+        days.append(
+            {
+                "date": day,
+                "on_site": day.isoweekday() in on_site,
+                "at_institute": day.isoweekday() in at_institute,
+                "minutes": sum(e.minutes for e in entries if e.date == day),
+            }
+        )
+    previous = start - datetime.timedelta(days=7)
+    following = start + datetime.timedelta(days=7)
+    return {
+        "week_start": start,
+        "week_end": end,
+        "entries": entries,
+        "week": week,
+        "days": days,
+        "logged_minutes": logged,
+        "target_minutes": target,
+        "progress": min(logged, target) if target else logged,
+        "can_submit": any(entry.is_editable for entry in entries),
+        "previous_url": _week_url(placement, previous)
+        if previous + datetime.timedelta(days=6) >= placement.start_date
+        else None,
+        "next_url": _week_url(placement, following) if following <= placement.end_date else None,
+    }
+
+
+@require_GET
+def placement_list(request: AuthedRequest) -> HttpResponse:
+    """My placements as a student, and the placements I supervise."""
+    own = Placement.objects.filter(student=request.user).select_related(
+        "programme", "environment", "school", "neighbourhood_organisation"
+    )
+    supervised = (
+        Placement.objects.filter(assignments__supervisor=request.user)
+        .select_related("student", "programme", "environment")
+        .annotate(
+            waiting=Count("weeks", filter=Q(weeks__status=WeekStatus.SUBMITTED), distinct=True)
+        )
+        .distinct()
+        .order_by("student__full_name")
+    )
+    return TemplateResponse(
+        request,
+        "placements/placement_list.html",
+        {"own": own, "supervised": supervised},
+    )
+
+
+@require_GET
+def placement_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    placement = placement_for(request.user, pk)
+    is_student = placement.student_id == request.user.pk
+    is_supervisor = placement.assignments.filter(supervisor=request.user).exists()
+    start = _week_param(request, placement)
+    context: dict[str, object] = {
+        "placement": placement,
+        "is_student": is_student,
+        "is_supervisor": is_supervisor,
+        "may_sign_off": may_sign_off(request.user, placement),
+    }
+    if is_student or is_supervisor:
+        context.update(_week_context(placement, start))
+        if is_student:
+            context["form"] = ActivityEntryForm(placement=placement)
+    else:
+        # Coordinators see activity only as totals.
+        context["totals"] = _totals(placement)
+    template_name = "placements/placement_detail.html"
+    if request.htmx and (is_student or is_supervisor):
+        template_name += "#week"
+    return TemplateResponse(request, template_name, context)
+
+
+def _render_week(
+    request: AuthedRequest,
+    placement: Placement,
+    start: datetime.date,
+    form: ActivityEntryForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context: dict[str, object] = {
+        "placement": placement,
+        "is_student": True,
+        "is_supervisor": False,
+        "form": form or ActivityEntryForm(placement=placement),
+    }
+    context.update(_week_context(placement, start))
+    return TemplateResponse(
+        request, "placements/placement_detail.html#week", context, status=status
+    )
+
+
+@require_POST
+def entry_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    placement = placement_for(request.user, pk, log=True)
+    form = ActivityEntryForm(request.POST, placement=placement)
+    if not form.is_valid():
+        start = week_start(form.cleaned_data.get("date") or _week_param(request, placement))
+        if request.htmx:
+            return _render_week(request, placement, start, form, status=422)
+        context: dict[str, object] = {
+            "placement": placement,
+            "is_student": True,
+            "form": form,
+        }
+        context.update(_week_context(placement, start))
+        return TemplateResponse(request, "placements/placement_detail.html", context, status=422)
+    data = dict(form.cleaned_data)
+    submission_key = data.pop("submission_key", None)
+    entry = activity_create(placement=placement, submission_key=submission_key, **data)
+    messages.success(request, _("Activity logged."))
+    if request.htmx:
+        return _render_week(request, placement, week_start(entry.date))
+    return redirect(_week_url(placement, week_start(entry.date)))
+
+
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: AuthedRequest, entry_pk: int) -> HttpResponse:
+    entry = entry_for(request.user, entry_pk)
+    placement = entry.placement
+    data = request.POST if request.method == "POST" else None
+    # The quick-log form is on the same page: the inline form needs its own ids.
+    form = ActivityEntryForm(
+        data, instance=entry, placement=placement, auto_id=f"id_entry{entry.pk}_%s"
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            fields = dict(form.cleaned_data)
+            fields.pop("submission_key", None)
+            activity_update(entry=entry, **fields)
+            messages.success(request, _("Activity saved."))
+            if request.htmx:
+                # The form targets its own article; the week replaces the whole section.
+                return retarget(_render_week(request, placement, week_start(entry.date)), "#week")
+            return redirect(_week_url(placement, week_start(entry.date)))
+        status = 422
+    else:
+        status = 200
+    template_name = "placements/entry_edit.html"
+    if request.htmx:
+        template_name += "#entry-form"
+    return TemplateResponse(
+        request,
+        template_name,
+        {"placement": placement, "entry": entry, "form": form},
+        status=status,
+    )
+
+
+@require_POST
+def entry_delete(request: AuthedRequest, entry_pk: int) -> HttpResponse:
+    entry = entry_for(request.user, entry_pk)
+    placement = entry.placement
+    start = week_start(entry.date)
+    activity_delete(entry=entry)
+    messages.success(request, _("Activity deleted."))
+    if request.htmx:
+        return _render_week(request, placement, start)
+    return redirect(_week_url(placement, start))
+
+
+@require_POST
+def week_submit_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    placement = placement_for(request.user, pk, log=True)
+    start = _week_param(request, placement)
+    try:
+        week_submit(placement=placement, start=start, student=request.user)
+    except WeekError as error:
+        messages.error(request, WEEK_ERRORS[str(error)])
+    else:
+        messages.success(request, _("Week submitted for sign-off."))
+    if request.htmx:
+        return _render_week(request, placement, start)
+    return redirect(_week_url(placement, start))
+
+
+def _totals(placement: Placement) -> dict[str, object]:
+    """Hours over the whole placement, per setting and per kind, in SQL."""
+    entries = placement.entries.all()
+    by_setting = dict(entries.values_list("setting").annotate(total=Sum("minutes")).order_by())
+    by_kind = dict(entries.values_list("kind").annotate(total=Sum("minutes")).order_by())
+    by_status = dict(entries.values_list("status").annotate(total=Sum("minutes")).order_by())
+    total = sum(by_setting.values())
+    weeks_on_site = max(1, ((placement.end_date - placement.start_date).days + 1 + 6) // 7)
+    return {
+        "total_minutes": total,
+        "target_minutes": int(placement.hours_per_week * 60) * weeks_on_site,
+        "by_setting": [(label, by_setting.get(value, 0)) for value, label in Setting.choices],
+        "by_kind": [(label, by_kind.get(value, 0)) for value, label in ActivityKind.choices],
+        "approved_minutes": by_status.get(EntryStatus.APPROVED, 0),
+        "submitted_minutes": by_status.get(EntryStatus.SUBMITTED, 0),
+    }
+
+
+@require_GET
+def placement_overview(request: AuthedRequest, pk: int) -> HttpResponse:
+    placement = placement_for(request.user, pk)
+    weeks = placement.weeks.order_by("start").only(
+        "start", "status", "reviewer_name", "reviewed_at"
+    )
+    return TemplateResponse(
+        request,
+        "placements/placement_overview.html",
+        {"placement": placement, "totals": _totals(placement), "weeks": weeks},
+    )
+
+
+@require_GET
+def signoff_queue(request: AuthedRequest) -> HttpResponse:
+    """Submitted weeks of the placements whose hours I sign off, oldest first."""
+    signed = SupervisionAssignment.objects.filter(supervisor=request.user, signs_off=True).values(
+        "placement_id"
+    )
+    weeks = list(
+        Week.objects.filter(status=WeekStatus.SUBMITTED, placement_id__in=signed)
+        .select_related("placement__student", "placement__programme")
+        .order_by("start", "placement__student__full_name")[:500]
+    )
+    _attach_week_minutes(weeks)
+    return TemplateResponse(request, "placements/signoff_queue.html", {"weeks": weeks})
+
+
+def _attach_week_minutes(weeks: list[Week]) -> None:
+    """Logged minutes per week, in one query for all weeks."""
+    if not weeks:
+        return
+    condition = Q()
+    for week in weeks:
+        condition |= Q(placement_id=week.placement_id, date__gte=week.start, date__lte=week.end)
+    rows = (
+        ActivityEntry.objects.filter(condition)
+        .values_list("placement_id", "date", "minutes")
+        .order_by()
+    )
+    totals: dict[tuple[int, datetime.date], int] = {}
+    for placement_id, date, minutes in rows:
+        key = (placement_id, week_start(date))
+        totals[key] = totals.get(key, 0) + minutes
+    for week in weeks:
+        week.logged_minutes = totals.get((week.placement_id, week.start), 0)  # type: ignore[attr-defined]
+
+
+def _review_context(week: Week) -> dict[str, object]:
+    entries = list(week.placement.entries.filter(date__gte=week.start, date__lte=week.end))
+    return {
+        "week": week,
+        "placement": week.placement,
+        "entries": entries,
+        "events": list(week.events.select_related("actor")),
+        "logged_minutes": sum(entry.minutes for entry in entries),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def week_review(request: AuthedRequest, week_pk: int) -> HttpResponse:
+    week = week_for_review(request.user, week_pk)
+    data = request.POST if request.method == "POST" else None
+    form = ReviewForm(data)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _apply_review(form, week=week, reviewer=request.user)
+            except WeekError as error:
+                messages.error(request, WEEK_ERRORS[str(error)])
+            return redirect("placements:signoff_queue")
+        status = 422
+    context = _review_context(week)
+    context["form"] = form
+    return TemplateResponse(request, "placements/week_review.html", context, status=status)
+
+
+def _apply_review(
+    form: ReviewForm,
+    *,
+    week: Week,
+    reviewer: User | None,
+    reviewer_name: str = "",
+    via_link: bool = False,
+    request: AnyRequest | None = None,
+) -> None:
+    comment = form.cleaned_data["comment"].strip()
+    if form.cleaned_data["action"] == ReviewForm.APPROVE:
+        week_approve(
+            week=week,
+            reviewer=reviewer,
+            reviewer_name=reviewer_name,
+            comment=comment,
+            via_link=via_link,
+        )
+    else:
+        week_return(
+            week=week,
+            reviewer=reviewer,
+            reviewer_name=reviewer_name,
+            comment=comment,
+            via_link=via_link,
+        )
+
+
+@require_POST
+def week_approve_quick(request: AuthedRequest, week_pk: int) -> HttpResponse:
+    """The common case in one click, from the queue."""
+    week = week_for_review(request.user, week_pk)
+    try:
+        week_approve(week=week, reviewer=request.user)
+    except WeekError as error:
+        messages.error(request, WEEK_ERRORS[str(error)])
+    else:
+        messages.success(
+            request,
+            _("Week of %(name)s signed off.") % {"name": week.placement.student.full_name},
+        )
+    return redirect("placements:signoff_queue")
+
+
+LINK_ERRORS = {
+    "invalid": gettext_lazy(
+        "This link is not valid. Check that you opened the whole link from the e-mail."
+    ),
+    "used": gettext_lazy(
+        "This week has already been handled through this link, or the student changed it."
+    ),
+}
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def signoff_link(request: AnyRequest, token: str) -> HttpResponse:
+    """Sign off one week through the e-mailed link, without an account."""
+    payload = Week.parse_signoff_token(token)
+    week = None
+    assignment = None
+    if payload is not None:
+        week = (
+            Week.objects.select_related("placement__student", "placement__programme")
+            .filter(pk=payload["w"])
+            .first()
+        )
+        assignment = SupervisionAssignment.objects.filter(
+            pk=payload["a"], signs_off=True, placement_id=week.placement_id if week else None
+        ).first()
+    if week is None or assignment is None:
+        return TemplateResponse(
+            request,
+            "placements/signoff_link.html",
+            {"error": LINK_ERRORS["invalid"]},
+            status=404,
+        )
+    if (
+        week.status != WeekStatus.SUBMITTED
+        or week.submitted_at is None
+        or week.submitted_at.isoformat() != payload["s"]
+    ):
+        return TemplateResponse(
+            request, "placements/signoff_link.html", {"error": LINK_ERRORS["used"]}, status=410
+        )
+    data = request.POST if request.method == "POST" else None
+    form = SignoffNameForm(data, initial={"name": assignment.display_name})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _apply_review(
+                    form,
+                    week=week,
+                    reviewer=assignment.supervisor,
+                    reviewer_name=form.cleaned_data["name"],
+                    via_link=True,
+                )
+            except WeekError:
+                return TemplateResponse(
+                    request,
+                    "placements/signoff_link.html",
+                    {"error": LINK_ERRORS["used"]},
+                    status=410,
+                )
+            return TemplateResponse(
+                request,
+                "placements/signoff_link.html",
+                {"done": True, "week": Week.objects.get(pk=week.pk)},
+            )
+        status = 422
+    context = _review_context(week)
+    context["form"] = form
+    return TemplateResponse(request, "placements/signoff_link.html", context, status=status)
+
+
+@require_GET
+def environment_placements(request: AuthedRequest, pk: int) -> HttpResponse:
+    environment = environment_to_manage(request.user, pk)
+    status = request.GET.get("status", "")
+    placements = environment.placements.select_related(
+        "student", "programme", "school", "neighbourhood_organisation"
+    ).order_by("student__full_name", "-start_date")
+    if status in PlacementStatus.values:
+        placements = placements.filter(status=status)
+    return TemplateResponse(
+        request,
+        "placements/environment_placements.html",
+        {
+            "environment": environment,
+            "placements": placements[:1000],
+            "status": status,
+            "status_choices": PlacementStatus.choices,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def placement_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    environment = environment_to_manage(request.user, pk)
+    data = request.POST if request.method == "POST" else None
+    form = PlacementForm(data, environment=environment)
+    if request.method == "POST" and form.is_valid():
+        placement_save(placement=form.save(commit=False), signoff=form.signoff())
+        messages.success(request, _("Placement saved."))
+        return redirect("placements:environment_placements", pk=environment.pk)
+    return TemplateResponse(
+        request,
+        "placements/placement_form.html",
+        {"environment": environment, "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def placement_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    placement = placement_for(request.user, pk, manage=True)
+    data = request.POST if request.method == "POST" else None
+    form = PlacementForm(data, instance=placement, environment=placement.environment)
+    if request.method == "POST" and form.is_valid():
+        placement_save(placement=form.save(commit=False), signoff=form.signoff())
+        messages.success(request, _("Placement saved."))
+        return redirect("placements:environment_placements", pk=placement.environment_id)
+    return TemplateResponse(
+        request,
+        "placements/placement_form.html",
+        {"environment": placement.environment, "form": form, "placement": placement},
+        status=422 if request.method == "POST" else 200,
+    )
