@@ -149,6 +149,9 @@ class Cast:
     other_coordinator: Any
     bystander: Any
     placement: Any
+    network: Any
+    session: Any
+    past_session: Any
 
 
 def activate_totp(user: Any) -> None:
@@ -167,7 +170,11 @@ def cast(db: None) -> Cast:
     - outsider: a student of another environment;
     - other_coordinator: coordinates the other environment;
     - bystander: a practice supervisor in the environment, not assigned to the student;
-    - placement: the student's active placement, its hours signed off by the supervisor.
+    - placement: the student's active placement, its hours signed off by the supervisor;
+    - network: the environment's learning network; the student is a member, the supervisor
+      is in the core team (the bystander is not in it);
+    - session: a planned mixed session next week, facilitated by the supervisor, to which
+      the student and supervisor are invited; past_session: one held last week.
     """
     import datetime
 
@@ -249,6 +256,41 @@ def cast(db: None) -> Cast:
         domain=Domain.EDUCATIONAL,
         signs_off=True,
     )
+    from learning_networks.models import LearningNetwork, NetworkSession, SessionStatus
+    from learning_networks.services import network_member_set, session_save
+
+    network = LearningNetwork.objects.create(environment=environment, name="Leernetwerk LR")
+    network_member_set(network=network, user=student)
+    network_member_set(network=network, user=supervisor, core_team=True)
+    next_week = timezone.now().replace(hour=13, minute=0, second=0, microsecond=0)
+    next_week += datetime.timedelta(days=7)
+    session = session_save(
+        session=NetworkSession(
+            network=network,
+            kind="mixed",
+            theme="Samenwerken rond een leesgroep",
+            starts_at=next_week,
+            ends_at=next_week + datetime.timedelta(hours=2),
+            location=school,
+            status=SessionStatus.PLANNED,
+        ),
+        facilitators=[supervisor],
+        audience_programmes=[],
+    )
+    last_week = next_week - datetime.timedelta(days=14)
+    past_session = session_save(
+        session=NetworkSession(
+            network=network,
+            kind="skills_lab",
+            theme="Gesprekstechnieken",
+            starts_at=last_week,
+            ends_at=last_week + datetime.timedelta(hours=2),
+            location=neighbourhood,
+            status=SessionStatus.HELD,
+        ),
+        facilitators=[supervisor],
+        audience_programmes=[],
+    )
     return Cast(
         environment=environment,
         other_environment=other_environment,
@@ -264,6 +306,9 @@ def cast(db: None) -> Cast:
         other_coordinator=other_coordinator,
         bystander=bystander,
         placement=placement,
+        network=network,
+        session=session,
+        past_session=past_session,
     )
 
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "environments",
     "placements",
     "supervision",
+    "learning_networks",
 ]
 
 MIDDLEWARE = [

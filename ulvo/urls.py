@@ -17,6 +17,7 @@ urlpatterns = [
     path("leeromgevingen/", include("environments.urls")),
     path("", include("accounts.urls")),
     path("", include("placements.urls")),
+    path("", include("learning_networks.urls")),
     path("account/", include("allauth.urls")),
     path("beheer/", admin.site.urls),
 ]

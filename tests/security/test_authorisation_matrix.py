@@ -1,49 +1,25 @@
 """The authorisation matrix: every named URL × every role → expected status.
 
-Roles, relative to the cast's environment (tests/conftest.py):
-- anonymous;
-- student: the placement's student; supervisor: signs off its hours;
-- bystander: a practice supervisor in the environment, not assigned to the placement;
-- coordinator: manages the environment;
-- outsider: a student of another environment;
-- other_coordinator: manages another environment (rights there, none here).
-
-For a denied write the database must be unchanged. A meta-test fails when a named
-URL of the project is missing here, so every new page is covered as it is added.
+Roles and the building blocks are in tests/security/matrix.py; apps add their cases
+in tests/security/cases_<app>.py. For a denied write the database must be unchanged.
+A meta-test fails when a named URL of the project is missing, so every new page is
+covered as it is added.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import importlib
+import pkgutil
+from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import Invitation, Membership, User
-from environments.models import Domain, LearningEnvironment
-from placements.models import ActivityEntry, Placement, Week, WeekEvent
+from accounts.models import Invitation
+from environments.models import Domain
+from placements.models import ActivityEntry, Week
 from supervision.models import SupervisionAssignment, SupervisionRole
-
-ROLES = [
-    "anonymous",
-    "student",
-    "supervisor",
-    "bystander",
-    "coordinator",
-    "outsider",
-    "other_coordinator",
-]
-LOGIN = 302  # anonymous users are sent to the login page
-
-
-def statuses(**overrides: int) -> dict[str, int]:
-    """Expected statuses: members 200 unless overridden."""
-    base = dict.fromkeys(ROLES, 200)
-    base["anonymous"] = LOGIN
-    base.update(overrides)
-    return base
+from tests.security.matrix import LOGIN, ROLES, Case, db_snapshot, env_pk, statuses
 
 
 def make_invitation(cast: Any) -> Invitation:
@@ -56,42 +32,6 @@ def make_invitation(cast: Any) -> Invitation:
         role="practice_supervisor",
         organisation=cast.school,
     )
-
-
-def db_snapshot() -> dict[str, list[tuple[Any, ...]]]:
-    tracked: list[type[models.Model]] = [
-        Invitation,
-        Membership,
-        User,
-        LearningEnvironment,
-        Placement,
-        ActivityEntry,
-        Week,
-        WeekEvent,
-        SupervisionAssignment,
-    ]
-    return {
-        model.__name__: sorted(
-            tuple(str(value) for value in row) for row in model.objects.values_list()
-        )
-        for model in tracked
-    }
-
-
-@dataclass
-class Case:
-    url_name: str
-    expected: dict[str, int]
-    method: str = "get"
-    args: Callable[[Any], list[Any]] = lambda cast: []
-    data: Callable[[Any], dict[str, Any]] = lambda cast: {}
-    setup: Callable[[Any], Any] | None = None
-    note: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-def env_pk(cast: Any) -> list[Any]:
-    return [cast.environment.pk]
 
 
 CASES: list[Case] = [
@@ -425,9 +365,17 @@ ALLOWED_WRITES = {
     ("placements:week_approve", "supervisor"),
     ("placements:edit", "coordinator"),
     ("placements:create", "coordinator"),
+    ("placements:import_start", "coordinator"),
+    ("placements:import_confirm", "coordinator"),
     # The e-mailed link is the credential, whoever happens to be logged in.
     *{("placements:signoff_link", role) for role in ROLES},
 }
+
+for _module_info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+    if _module_info.name.startswith("cases_"):
+        _module = importlib.import_module(f"tests.security.{_module_info.name}")
+        CASES += _module.CASES
+        ALLOWED_WRITES |= set(_module.ALLOWED_WRITES)
 
 # Views the project does not own: allauth's account pages (their access control is
 # allauth's; login, lockout and two-factor are tested in tests/accounts) and the

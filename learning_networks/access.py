@@ -1,0 +1,61 @@
+"""Who may see and change learning networks and their sessions. First line of every view."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.models import User
+from learning_networks.models import Attendance, LearningNetwork, NetworkSession
+
+
+def manages_network(user: User, network: LearningNetwork) -> bool:
+    """Core-team members manage their network; coordinators every network of their environment."""
+    return network.memberships.filter(user=user, core_team=True).exists() or user.is_coordinator_of(
+        network.environment
+    )
+
+
+def network_for(user: User, pk: int, *, manage: bool = False) -> LearningNetwork:
+    """A network the user belongs to (or coordinates); 404 for outsiders, 403 when
+    ``manage`` is asked of someone outside the core team."""
+    network = (
+        LearningNetwork.objects.visible_to(user).select_related("environment").filter(pk=pk).first()
+    )
+    if network is None:
+        raise Http404
+    if manage and not manages_network(user, network):
+        raise PermissionDenied
+    return network
+
+
+def session_for(
+    user: User, pk: int, *, manage: bool = False, roster: bool = False
+) -> NetworkSession:
+    """A session of a network the user may see.
+
+    ``manage``: core team or coordinator (plan and edit).
+    ``roster``: also the session's facilitators (register attendance).
+    """
+    session = (
+        NetworkSession.objects.filter(network__in=LearningNetwork.objects.visible_to(user), pk=pk)
+        .select_related("network__environment", "line", "location")
+        .first()
+    )
+    if session is None:
+        raise Http404
+    if manage and not manages_network(user, session.network):
+        raise PermissionDenied
+    if (
+        roster
+        and not session.facilitators.filter(pk=user.pk).exists()
+        and not manages_network(user, session.network)
+    ):
+        raise PermissionDenied
+    return session
+
+
+def attendance_for(user: User, session: NetworkSession) -> Attendance:
+    """The user's own invitation to a session; 403 when they were not invited."""
+    attendance = Attendance.objects.filter(session=session, user=user).first()
+    if attendance is None:
+        raise PermissionDenied
+    return attendance

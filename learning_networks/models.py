@@ -1,0 +1,368 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from environments.models import Domain, LearningEnvironment, Organisation, Programme
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class LearningNetworkQuerySet(models.QuerySet["LearningNetwork"]):
+    def visible_to(self, user: User) -> LearningNetworkQuerySet:
+        """Networks a user is a member of, and all networks of environments they coordinate."""
+        from accounts.models import Role
+
+        if not user.is_authenticated:
+            return self.none()
+        coordinated = user.memberships.filter(role=Role.COORDINATOR, is_active=True).values(
+            "environment_id"
+        )
+        return self.filter(Q(memberships__user=user) | Q(environment_id__in=coordinated)).distinct()
+
+
+class LearningNetwork(models.Model):
+    environment = models.ForeignKey(
+        LearningEnvironment,
+        on_delete=models.CASCADE,
+        related_name="networks",
+        verbose_name=_("learning environment"),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = LearningNetworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("learning network")
+        verbose_name_plural = _("learning networks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["environment", "name"], name="network_unique_name_per_environment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning_networks:detail", args=[self.pk])
+
+
+class NetworkMembership(models.Model):
+    network = models.ForeignKey(
+        LearningNetwork,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("learning network"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="network_memberships",
+        verbose_name=_("member"),
+    )
+    core_team = models.BooleanField(_("core team"), default=False)
+
+    class Meta:
+        ordering = ["-core_team", "user__full_name"]
+        verbose_name = _("network member")
+        verbose_name_plural = _("network members")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "user"], name="network_member_unique"),
+        ]
+        indexes = [
+            # visible_to(): the networks of one user.
+            models.Index(fields=["user", "network"], name="network_member_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.network}"
+
+
+class LearningLine(models.Model):
+    """An ordered series of sessions that build on each other."""
+
+    network = models.ForeignKey(
+        LearningNetwork,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=_("learning network"),
+    )
+    title = models.CharField(_("title"), max_length=150)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("learning line")
+        verbose_name_plural = _("learning lines")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "title"], name="line_unique_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SessionKind(models.TextChoices):
+    MIXED = "mixed", _("mixed interdisciplinary")
+    MONO = "mono", _("monodisciplinary")
+    SKILLS_LAB = "skills_lab", _("skills lab")
+    INTERVISION = "intervision", _("intervision / case discussion")
+    WORKSHOP = "workshop", _("workshop by a practice professional")
+    EXPEDITION = "expedition", _("expedition / visit")
+    KICK_OFF = "kick_off", _("kick-off")
+
+
+class SessionStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PLANNED = "planned", _("planned")
+    HELD = "held", _("held")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class NetworkSession(models.Model):
+    network = models.ForeignKey(
+        LearningNetwork,
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        verbose_name=_("learning network"),
+    )
+    line = models.ForeignKey(
+        LearningLine,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("learning line"),
+    )
+    position = models.PositiveSmallIntegerField(_("position in the learning line"), default=1)
+    kind = models.CharField(_("kind"), max_length=15, choices=SessionKind.choices)
+    theme = models.CharField(_("theme"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    location = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("location"),
+    )
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="facilitated_sessions",
+        blank=True,
+        verbose_name=_("facilitators"),
+    )
+    audience_programmes = models.ManyToManyField(
+        Programme,
+        related_name="+",
+        blank=True,
+        verbose_name=_("for programmes"),
+        help_text=_("Leave empty for the whole network."),
+    )
+    audience_domains = models.JSONField(
+        _("for domains"), default=list, blank=True, help_text=_("Empty: every domain.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.DRAFT
+    )
+    preparation_notes = models.TextField(_("preparation notes"), max_length=5000, blank=True)
+    check_in_code = models.CharField(_("check-in code"), max_length=6, blank=True)
+    # Calendar apps recognise an event by its UID and pick up changes by SEQUENCE.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("network session")
+        verbose_name_plural = _("network sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
+        ]
+        indexes = [
+            # A network's sessions in time order; the agenda of an environment.
+            models.Index(fields=["network", "starts_at"], name="session_network_start_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.theme} ({timezone.localtime(self.starts_at):%d-%m-%Y %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning_networks:session", args=[self.pk])
+
+    @property
+    def has_taken_place(self) -> bool:
+        return self.ends_at <= timezone.now() or self.status == SessionStatus.HELD
+
+    def audience_domain_labels(self) -> list[str]:
+        labels = dict(Domain.choices)
+        return [str(labels[code]) for code in self.audience_domains if code in labels]
+
+
+class Answer(models.TextChoices):
+    NONE = "", _("no answer yet")
+    YES = "yes", _("I'll come")
+    NO = "no", _("I can't come")
+
+
+class Presence(models.TextChoices):
+    UNKNOWN = "", _("not registered")
+    PRESENT = "present", _("present")
+    EXCUSED = "excused", _("excused")
+    ABSENT = "absent", _("absent")
+
+
+class Attendance(models.Model):
+    """An invitation to a session, the invitee's answer and whether they came."""
+
+    session = models.ForeignKey(
+        NetworkSession,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("session"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("participant"),
+    )
+    answer = models.CharField(
+        _("answer"), max_length=3, choices=Answer.choices, default=Answer.NONE, blank=True
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    presence = models.CharField(
+        _("presence"), max_length=10, choices=Presence.choices, default=Presence.UNKNOWN, blank=True
+    )
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["user__full_name"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="attendance_unique"),
+        ]
+        indexes = [
+            # A participant's upcoming sessions on their home page.
+            models.Index(fields=["user", "session"], name="attendance_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.session}"
+
+
+class SessionFeedback(models.Model):
+    session = models.ForeignKey(
+        NetworkSession,
+        on_delete=models.CASCADE,
+        related_name="feedback",
+        verbose_name=_("session"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="session_feedback",
+        verbose_name=_("participant"),
+    )
+    usefulness = models.PositiveSmallIntegerField(
+        _("usefulness"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    relevance = models.PositiveSmallIntegerField(
+        _("relevance to my practice"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("given"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("session feedback")
+        verbose_name_plural = _("session feedback")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="feedback_once"),
+            models.CheckConstraint(
+                condition=Q(usefulness__gte=1, usefulness__lte=5)
+                & Q(relevance__gte=1, relevance__lte=5),
+                name="feedback_scores_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session}: {self.usefulness}/{self.relevance}"
+
+
+class Unavailability(models.Model):
+    """A period someone declared they cannot come to sessions."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="unavailabilities",
+        verbose_name=_("person"),
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("unavailability")
+        verbose_name_plural = _("unavailabilities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="unavailability_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.starts_at:%d-%m-%Y} – {self.ends_at:%d-%m-%Y}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CalendarFeed(models.Model):
+    """A user's private iCalendar feed. Only the token's hash is stored."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=_("user"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.user}"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)

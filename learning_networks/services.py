@@ -1,0 +1,208 @@
+"""Workflows of learning networks: planning sessions, answers, attendance, feedback."""
+
+import secrets
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Role, User
+from environments.models import Programme
+from learning_networks.models import (
+    Answer,
+    Attendance,
+    CalendarFeed,
+    LearningNetwork,
+    NetworkMembership,
+    NetworkSession,
+    Presence,
+    SessionFeedback,
+    SessionStatus,
+    hash_token,
+)
+
+CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class SessionError(Exception):
+    """A step a session or its participant cannot take; the code is for the view."""
+
+
+@transaction.atomic
+def network_member_set(
+    *, network: LearningNetwork, user: User, core_team: bool = False
+) -> NetworkMembership:
+    """Add someone of the network's environment to it, or change their core-team flag."""
+    if not user.memberships.filter(environment=network.environment, is_active=True).exists():
+        raise SessionError("not_in_environment")
+    membership, _ = NetworkMembership.objects.update_or_create(
+        network=network, user=user, defaults={"core_team": core_team}
+    )
+    return membership
+
+
+def session_audience(session: NetworkSession) -> QuerySet[User]:
+    """The network's members the session is meant for, and its facilitators.
+
+    Programme and domain filters narrow the students; professionals are invited
+    when the session is for the whole network.
+    """
+    members = User.objects.filter(network_memberships__network=session.network, is_active=True)
+    programmes = list(session.audience_programmes.values_list("pk", flat=True))
+    domains = list(session.audience_domains)
+    if programmes or domains:
+        students = Q(
+            memberships__environment=session.network.environment,
+            memberships__role=Role.STUDENT,
+            memberships__is_active=True,
+        )
+        if programmes:
+            students &= Q(memberships__programme_id__in=programmes)
+        if domains:
+            students &= Q(memberships__programme__domain__in=domains)
+        members = members.filter(students)
+    facilitators = session.facilitators.values("pk")
+    return User.objects.filter(Q(pk__in=members.values("pk")) | Q(pk__in=facilitators)).distinct()
+
+
+@transaction.atomic
+def session_save(
+    *,
+    session: NetworkSession,
+    facilitators: Iterable[User],
+    audience_programmes: Iterable[Programme],
+) -> NetworkSession:
+    """Save a session; once planned, its audience is invited (and kept in step).
+
+    Any change a calendar would show raises the event's sequence number.
+    """
+    if session.pk:
+        previous = NetworkSession.objects.select_for_update().get(pk=session.pk)
+        if (
+            previous.starts_at,
+            previous.ends_at,
+            previous.status,
+            previous.theme,
+            previous.location_id,
+            previous.room,
+        ) != (
+            session.starts_at,
+            session.ends_at,
+            session.status,
+            session.theme,
+            session.location_id,
+            session.room,
+        ):
+            session.sequence = previous.sequence + 1
+    session.save()
+    session.facilitators.set(facilitators)
+    session.audience_programmes.set(audience_programmes)
+    if session.status in (SessionStatus.PLANNED, SessionStatus.HELD):
+        session_invite(session=session)
+    return session
+
+
+@transaction.atomic
+def session_invite(*, session: NetworkSession) -> int:
+    """Invite the audience who were not invited yet. Returns how many were added."""
+    invited = set(session.attendances.values_list("user_id", flat=True))
+    new = [
+        Attendance(session=session, user_id=pk)
+        for pk in session_audience(session).values_list("pk", flat=True)
+        if pk not in invited
+    ]
+    Attendance.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+@transaction.atomic
+def session_cancel(*, session: NetworkSession) -> NetworkSession:
+    session = NetworkSession.objects.select_for_update().get(pk=session.pk)
+    if session.status != SessionStatus.CANCELLED:
+        session.status = SessionStatus.CANCELLED
+        session.sequence += 1
+        session.save(update_fields=["status", "sequence", "updated_at"])
+    return session
+
+
+@transaction.atomic
+def attendance_answer(*, attendance: Attendance, answer: str, reason: str = "") -> Attendance:
+    """A participant's answer to an invitation, given before the session starts."""
+    if attendance.session.starts_at <= timezone.now():
+        raise SessionError("already_started")
+    if attendance.session.status == SessionStatus.CANCELLED:
+        raise SessionError("cancelled")
+    if answer == Answer.NO and not reason.strip():
+        raise SessionError("reason_required")
+    attendance.answer = answer
+    attendance.reason = reason.strip() if answer == Answer.NO else ""
+    attendance.save(update_fields=["answer", "reason", "updated_at"])
+    return attendance
+
+
+@transaction.atomic
+def attendance_register(*, attendance: Attendance, presence: str) -> Attendance:
+    """The facilitator's tap on the roster."""
+    if presence not in Presence.values:
+        raise SessionError("unknown_presence")
+    attendance.presence = presence
+    attendance.save(update_fields=["presence", "updated_at"])
+    return attendance
+
+
+@transaction.atomic
+def session_open_check_in(*, session: NetworkSession) -> str:
+    """Give the session a short code to show in the room."""
+    session.check_in_code = "".join(secrets.choice(CHECK_IN_ALPHABET) for _ in range(6))
+    session.save(update_fields=["check_in_code", "updated_at"])
+    return session.check_in_code
+
+
+@transaction.atomic
+def attendance_check_in(*, attendance: Attendance, code: str) -> Attendance:
+    session = attendance.session
+    if not session.check_in_code or not secrets.compare_digest(
+        session.check_in_code, code.strip().upper()
+    ):
+        raise SessionError("wrong_code")
+    attendance.presence = Presence.PRESENT
+    attendance.checked_in_at = timezone.now()
+    attendance.save(update_fields=["presence", "checked_in_at", "updated_at"])
+    return attendance
+
+
+@transaction.atomic
+def feedback_give(
+    *,
+    attendance: Attendance,
+    usefulness: int,
+    relevance: int,
+    comment: str = "",
+) -> SessionFeedback:
+    """Feedback from an invited participant, once, after the session took place."""
+    session = attendance.session
+    if not session.has_taken_place or session.status == SessionStatus.CANCELLED:
+        raise SessionError("not_yet")
+    if SessionFeedback.objects.filter(session=session, user_id=attendance.user_id).exists():
+        raise SessionError("already_given")
+    return SessionFeedback.objects.create(
+        session=session,
+        user_id=attendance.user_id,
+        usefulness=usefulness,
+        relevance=relevance,
+        comment=comment.strip(),
+    )
+
+
+@transaction.atomic
+def calendar_feed_renew(*, user: User) -> str:
+    """Make a new private feed token (the old link stops working). Returns the token."""
+    token = CalendarFeed.new_token()
+    CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": hash_token(token)})
+    return token
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, user: User) -> None:
+    CalendarFeed.objects.filter(user=user).delete()
