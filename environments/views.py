@@ -1,13 +1,20 @@
+import datetime
+
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import Membership, Role
 from environments.access import environment_for
 from environments.models import OrganisationKind
+from learning_networks.models import Attendance, SessionStatus
 from placements.models import Placement, PlacementStatus, Week, WeekStatus
 from ulvo.lib.http import AuthedRequest
+
+# Sessions in the coming two weeks are on the home page, to answer in one tap.
+UPCOMING_DAYS = 14
 
 
 @require_GET
@@ -35,6 +42,17 @@ def home(request: AuthedRequest) -> HttpResponse:
         placement__assignments__supervisor=request.user,
         placement__assignments__signs_off=True,
     ).count()
+    now = timezone.now()
+    upcoming = (
+        Attendance.objects.filter(
+            user=request.user,
+            session__ends_at__gt=now,
+            session__starts_at__lte=now + datetime.timedelta(days=UPCOMING_DAYS),
+            session__status=SessionStatus.PLANNED,
+        )
+        .select_related("session__location")
+        .order_by("session__starts_at")[:10]
+    )
     return TemplateResponse(
         request,
         "environments/home.html",
@@ -42,6 +60,8 @@ def home(request: AuthedRequest) -> HttpResponse:
             "environments": list(environments.values()),
             "placements": placements,
             "waiting_weeks": waiting_weeks,
+            "upcoming": upcoming,
+            "now": now,
         },
     )
 

@@ -162,6 +162,11 @@ def session_open_check_in(*, session: NetworkSession) -> str:
 @transaction.atomic
 def attendance_check_in(*, attendance: Attendance, code: str) -> Attendance:
     session = attendance.session
+    if (
+        session.status == SessionStatus.CANCELLED
+        or timezone.localdate(session.starts_at) != timezone.localdate()
+    ):
+        raise SessionError("not_today")
     if not session.check_in_code or not secrets.compare_digest(
         session.check_in_code, code.strip().upper()
     ):
@@ -206,3 +211,42 @@ def calendar_feed_renew(*, user: User) -> str:
 @transaction.atomic
 def calendar_feed_revoke(*, user: User) -> None:
     CalendarFeed.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def network_member_remove(*, network: LearningNetwork, user: User) -> bool:
+    """Take someone out of a network. Returns whether they were a member.
+
+    Their invitations and feedback stay: they record what happened. The last core-team
+    member cannot be removed, or nobody but the coordinators could manage the network.
+    """
+    membership = (
+        NetworkMembership.objects.select_for_update().filter(network=network, user=user).first()
+    )
+    if membership is None:
+        return False
+    if (
+        membership.core_team
+        and not NetworkMembership.objects.filter(network=network, core_team=True)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise SessionError("last_core_team_member")
+    membership.delete()
+    return True
+
+
+@transaction.atomic
+def session_publish(*, session: NetworkSession) -> NetworkSession:
+    """Draft → planned: the audience is invited."""
+    session = NetworkSession.objects.select_for_update().get(pk=session.pk)
+    if session.status != SessionStatus.DRAFT:
+        raise SessionError("not_a_draft")
+    if session.starts_at <= timezone.now():
+        raise SessionError("in_the_past")
+    session.status = SessionStatus.PLANNED
+    return session_save(
+        session=session,
+        facilitators=list(session.facilitators.all()),
+        audience_programmes=list(session.audience_programmes.all()),
+    )

@@ -31,6 +31,16 @@ from environments.models import (
     Programme,
     ProgrammeTarget,
 )
+from learning_networks.models import (
+    Answer,
+    Attendance,
+    LearningNetwork,
+    NetworkSession,
+    Presence,
+    SessionFeedback,
+    SessionKind,
+    SessionStatus,
+)
 from placements.models import (
     MAX_MINUTES_PER_DAY,
     ActivityEntry,
@@ -268,16 +278,23 @@ def placement_counts() -> dict[str, int]:
     }
 
 
+def network_counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (LearningNetwork, NetworkSession, Attendance, SessionFeedback)
+    }
+
+
 def test_running_twice_adds_nothing() -> None:
     run("demo")
-    first = counts() | placement_counts()
+    first = counts() | placement_counts() | network_counts()
     states = (
         set(ActivityEntry.objects.values_list("pk", "status", "description")),
         set(Week.objects.values_list("pk", "status", "submitted_at", "reviewed_at")),
     )
     run("demo")
 
-    assert counts() | placement_counts() == first
+    assert counts() | placement_counts() | network_counts() == first
     assert all(first.values()), first
     assert states == (
         set(ActivityEntry.objects.values_list("pk", "status", "description")),
@@ -416,3 +433,167 @@ def test_the_demo_student_sees_their_placement_and_their_supervisor_a_week_to_si
     assert response.status_code == 200
     assert "Daan de Vries" in response.content.decode()
     assert signer.supervisor.email in demo  # the command says where to look
+
+
+# --- Learning networks and sessions (learning_networks/demo.py) ------------------------
+
+NETWORKS = {
+    "Leidsche Rijn": "Leernetwerk Leidsche Rijn",
+    "Vleuten/De Meern": "Leernetwerk Vleuten/De Meern",
+}
+
+
+def test_two_networks_each_have_a_core_team_and_a_learning_line_of_ordered_sessions(
+    demo: str,
+) -> None:
+    for environment_name, name in NETWORKS.items():
+        network = LearningNetwork.objects.get(name=name, environment__name=environment_name)
+        students = set(
+            Membership.objects.filter(
+                environment=network.environment, role=Role.STUDENT
+            ).values_list("user_id", flat=True)
+        )
+        members = set(network.memberships.values_list("user_id", flat=True))
+        assert students <= members, name
+        core = network.memberships.filter(core_team=True)
+        assert 3 <= core.count() <= 4, name
+        core_roles = set(
+            Membership.objects.filter(
+                environment=network.environment, user__network_memberships__in=core
+            ).values_list("role", flat=True)
+        )
+        assert {Role.SCHOOL_TRAINER, Role.PRACTICE_SUPERVISOR, Role.INSTITUTE_SUPERVISOR} <= (
+            core_roles
+        )
+        assert not core.filter(user_id__in=students).exists()
+
+        line = network.lines.get()
+        sessions = list(line.sessions.order_by("position"))
+        assert len(sessions) >= 5, name
+        assert [s.position for s in sessions] == list(range(1, len(sessions) + 1))
+        assert [s.starts_at for s in sessions] == sorted(s.starts_at for s in sessions)
+        assert sessions[0].kind == SessionKind.KICK_OFF
+        assert len({s.kind for s in sessions}) >= 4
+        assert all(s.theme and s.preparation_notes for s in sessions)
+        assert {s.status for s in sessions} == {
+            SessionStatus.HELD,
+            SessionStatus.PLANNED,
+            SessionStatus.DRAFT,
+        }
+        assert network.sessions.filter(status=SessionStatus.CANCELLED).count() == 1
+        # Facilitators from several organisations, all of this environment.
+        organisations = set(
+            Membership.objects.filter(
+                environment=network.environment,
+                user__facilitated_sessions__network=network,
+                organisation__isnull=False,
+            ).values_list("organisation", flat=True)
+        )
+        assert len(organisations) >= 3, name
+        assert (
+            not network.sessions.exclude(location=None)
+            .exclude(location__in=network.environment.organisations.all())
+            .exists()
+        )
+
+
+def test_past_sessions_were_held_with_attendance_and_feedback(demo: str) -> None:
+    now = timezone.now()
+    held = NetworkSession.objects.filter(status=SessionStatus.HELD)
+
+    assert held.count() >= 4
+    assert not held.filter(ends_at__gt=now).exists()
+    assert (
+        not NetworkSession.objects.filter(starts_at__lt=now)
+        .exclude(status__in=[SessionStatus.HELD])
+        .exists()
+    )
+    for session in held:
+        attendances = session.attendances.all()
+        presence = list(attendances.values_list("presence", flat=True))
+        assert Presence.UNKNOWN not in presence
+        assert presence.count(Presence.PRESENT) > len(presence) / 2, session
+        # On a day most students are on site.
+        on_site = Placement.objects.filter(
+            environment=session.network.environment,
+            weekdays_on_site__gt=0,
+        )
+        weekday = timezone.localdate(session.starts_at).isoweekday()
+        there = [p for p in on_site if weekday in p.days_on_site]
+        assert len(there) >= len(on_site) / 2, session
+        # Excused people said so beforehand, with a reason.
+        assert not attendances.filter(presence=Presence.EXCUSED).exclude(answer=Answer.NO)
+        assert not attendances.filter(answer=Answer.NO, reason="")
+        # Feedback only from present students, never from the facilitators.
+        feedback = session.feedback.all()
+        assert feedback.exists()
+        assert not feedback.filter(user__in=session.facilitators.all()).exists()
+        present = set(
+            attendances.filter(presence=Presence.PRESENT).values_list("user_id", flat=True)
+        )
+        assert set(feedback.values_list("user_id", flat=True)) <= present
+        assert all(2 <= f.usefulness <= 5 and 2 <= f.relevance <= 5 for f in feedback)
+    everyone = set(Attendance.objects.filter(session__in=held).values_list("presence", flat=True))
+    assert everyone == {Presence.PRESENT, Presence.EXCUSED, Presence.ABSENT}
+    assert SessionFeedback.objects.exclude(comment="").exists()
+    assert SessionFeedback.objects.filter(comment="").exists()
+    # The named student still has feedback to give, and the command says where.
+    student = User.objects.get(email="student@demo.ulvo.nl")
+    todo = held.filter(attendances__user=student, attendances__presence=Presence.PRESENT).exclude(
+        feedback__user=student
+    )
+    assert todo.exists()
+    assert "student@demo.ulvo.nl can give feedback on" in demo
+
+
+def test_upcoming_sessions_are_planned_with_invitations_and_some_answers(demo: str) -> None:
+    now = timezone.now()
+    planned = NetworkSession.objects.filter(status=SessionStatus.PLANNED)
+
+    assert planned.count() >= 2
+    assert not planned.filter(starts_at__lte=now).exists()
+    for session in planned:
+        attendances = session.attendances.all()
+        assert attendances.exists(), session
+        assert set(session.facilitators.values_list("pk", flat=True)) <= set(
+            attendances.values_list("user_id", flat=True)
+        )
+        assert not attendances.exclude(presence=Presence.UNKNOWN).exists()
+    answers = set(Attendance.objects.filter(session__in=planned).values_list("answer", flat=True))
+    assert answers == {Answer.YES, Answer.NO, Answer.NONE}
+    assert not Attendance.objects.filter(session__in=planned, answer=Answer.NO, reason="")
+    assert not SessionFeedback.objects.filter(session__in=planned).exists()
+    # Drafts invite nobody yet.
+    drafts = NetworkSession.objects.filter(status=SessionStatus.DRAFT)
+    assert drafts.count() == 2
+    assert not Attendance.objects.filter(session__in=drafts).exists()
+    # The command names who sees the roster of an upcoming session.
+    match = re.search(r"(\S+@demo\.ulvo\.nl) sees the roster of '([^']+)'", demo)
+    assert match
+    session = planned.get(theme=match.group(2))
+    assert session.facilitators.filter(email=match.group(1)).exists()
+
+
+def test_a_demo_student_sees_an_upcoming_session_on_the_home_page(
+    demo: str, client: Client
+) -> None:
+    student = User.objects.get(email="student@demo.ulvo.nl")
+    session = (
+        NetworkSession.objects.filter(
+            status=SessionStatus.PLANNED,
+            starts_at__gt=timezone.now(),
+            attendances__user=student,
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    assert session is not None
+    assert session.starts_at <= timezone.now() + timedelta(days=14)
+    client.force_login(student)
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert f'id="upcoming-{session.pk}"' in content
+    assert session.theme in content

@@ -34,6 +34,7 @@ from environments.models import (
     ProgrammeTarget,
     Region,
 )
+from learning_networks.demo import create_demo_networks, print_session_hints
 from placements.demo import create_demo_placements, print_signoff_hints
 
 DEMO_DOMAIN = "@demo.ulvo.nl"
@@ -379,8 +380,10 @@ class Command(BaseCommand):
             world = self._world(school_year)
             self._people(world, reset_passwords=options["reset_passwords"])
             create_demo_placements(environments=world.environments.values(), stdout=self.stdout)
+            create_demo_networks(environments=world.environments.values(), stdout=self.stdout)
         self._print_logins(school_year)
         print_signoff_hints(environments=world.environments.values(), stdout=self.stdout)
+        print_session_hints(environments=world.environments.values(), stdout=self.stdout)
 
     def _world(self, school_year: str) -> World:
         region, _ = Region.objects.get_or_create(name=REGION)

@@ -1,0 +1,464 @@
+"""The participants' side of a session: the session page, answers, check-in, the
+roster, and feedback with its results for the core team."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Membership, User
+from learning_networks.access import attendance_for, manages_network, network_for, session_for
+from learning_networks.attendance_forms import (
+    SCORE_CHOICES,
+    AnswerForm,
+    CheckInForm,
+    FeedbackForm,
+    OpenCheckInForm,
+    PresenceForm,
+    check_in_is_open,
+)
+from learning_networks.models import (
+    Answer,
+    Attendance,
+    LearningLine,
+    NetworkSession,
+    Presence,
+    SessionFeedback,
+    SessionStatus,
+)
+from learning_networks.services import (
+    SessionError,
+    attendance_answer,
+    attendance_check_in,
+    attendance_register,
+    feedback_give,
+    session_open_check_in,
+)
+from ulvo.lib.http import AuthedRequest
+
+SESSION_ERRORS = {
+    "already_started": gettext_lazy("This session has already started; answers are closed."),
+    "cancelled": gettext_lazy("This session has been cancelled."),
+    "reason_required": gettext_lazy("Tell the facilitators why you cannot come."),
+    "wrong_code": gettext_lazy("That is not the code of this session. Check it and try again."),
+    "not_today": gettext_lazy("You can check in on the day of the session."),
+    "not_yet": gettext_lazy("You can give feedback once the session has taken place."),
+    "already_given": gettext_lazy("You have already given feedback on this session."),
+    "unknown_presence": gettext_lazy("Choose present, excused or absent."),
+}
+
+# Fewer responses than this and an average says little: the results mark it.
+FEW_RESPONSES = 5
+
+SESSION_PAGE = "learning_networks/session_detail.html"
+ROSTER_PAGE = "learning_networks/roster.html"
+
+
+def _environment_memberships(session: NetworkSession) -> Prefetch:
+    """People's roles in the session's environment, to show their programme or organisation."""
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.filter(
+            environment_id=session.network.environment_id, is_active=True
+        ).select_related("programme", "organisation"),
+        to_attr="environment_memberships",
+    )
+
+
+def _is_facilitator(session: NetworkSession, user: User) -> bool:
+    return session.facilitators.filter(pk=user.pk).exists()
+
+
+def _visible_session(user: User, pk: int, **kwargs: bool) -> NetworkSession:
+    """session_for, and drafts only for who plans or facilitates them."""
+    session = session_for(user, pk, **kwargs)
+    if (
+        session.status == SessionStatus.DRAFT
+        and not manages_network(user, session.network)
+        and not _is_facilitator(session, user)
+    ):
+        raise Http404
+    return session
+
+
+def _line_neighbours(
+    session: NetworkSession, *, include_drafts: bool
+) -> tuple[NetworkSession | None, NetworkSession | None]:
+    if session.line_id is None:
+        return None, None
+    others = NetworkSession.objects.filter(line_id=session.line_id).exclude(pk=session.pk)
+    if not include_drafts:
+        others = others.exclude(status=SessionStatus.DRAFT)
+    before = Q(position__lt=session.position) | Q(
+        position=session.position, starts_at__lt=session.starts_at
+    )
+    previous = others.filter(before).order_by("-position", "-starts_at").first()
+    following = others.exclude(before).order_by("position", "starts_at").first()
+    return previous, following
+
+
+def _feedback_results(session: NetworkSession) -> dict[str, Any]:
+    """Averages, the spread of scores and the comments, without names, in two queries."""
+    scores = [value for value, _label in SCORE_CHOICES]
+    aggregates = SessionFeedback.objects.filter(session=session).aggregate(
+        responses=Count("pk"),
+        usefulness_avg=Avg("usefulness"),
+        relevance_avg=Avg("relevance"),
+        **{f"u{n}": Count("pk", filter=Q(usefulness=n)) for n in scores},
+        **{f"r{n}": Count("pk", filter=Q(relevance=n)) for n in scores},
+    )
+    responses = aggregates["responses"]
+    comments = list(
+        SessionFeedback.objects.filter(session=session)
+        .exclude(comment="")
+        .order_by("-created_at")
+        .values_list("comment", flat=True)[:200]
+    )
+    return {
+        "responses": responses,
+        "few": responses < FEW_RESPONSES,
+        "usefulness": aggregates["usefulness_avg"],
+        "relevance": aggregates["relevance_avg"],
+        "distribution": [
+            {
+                "label": label,
+                "usefulness": aggregates[f"u{n}"],
+                "relevance": aggregates[f"r{n}"],
+                "usefulness_pct": round(100 * aggregates[f"u{n}"] / responses) if responses else 0,
+                "relevance_pct": round(100 * aggregates[f"r{n}"] / responses) if responses else 0,
+            }
+            for n, label in SCORE_CHOICES
+        ],
+        "comments": comments,
+    }
+
+
+def _session_context(
+    request: AuthedRequest,
+    session: NetworkSession,
+    *,
+    answer_form: AnswerForm | None = None,
+    check_in_form: CheckInForm | None = None,
+    feedback_form: FeedbackForm | None = None,
+    answer_open: bool = False,
+) -> dict[str, Any]:
+    user = request.user
+    facilitators = list(
+        session.facilitators.prefetch_related(_environment_memberships(session)).order_by(
+            "full_name"
+        )
+    )
+    is_facilitator = any(person.pk == user.pk for person in facilitators)
+    may_manage = manages_network(user, session.network)
+    previous, following = _line_neighbours(session, include_drafts=may_manage or is_facilitator)
+    attendance = (
+        Attendance.objects.filter(session=session, user=user).select_related("session").first()
+    )
+    context: dict[str, Any] = {
+        "session": session,
+        "facilitators": facilitators,
+        "audience_programmes": list(session.audience_programmes.order_by("name")),
+        "previous": previous,
+        "following": following,
+        "may_manage": may_manage,
+        "may_roster": may_manage or is_facilitator,
+        "is_facilitator": is_facilitator,
+        "attendance": attendance,
+        "is_cancelled": session.status == SessionStatus.CANCELLED,
+        "answer_open": answer_open,
+    }
+    if attendance is not None:
+        attendance.session = session
+        context["may_answer"] = not context["is_cancelled"] and not _has_started(session)
+        context["answer_form"] = answer_form or AnswerForm(
+            attendance=attendance,
+            initial={"answer": attendance.answer, "reason": attendance.reason},
+        )
+        context["may_check_in"] = check_in_is_open(session)
+        context["check_in_form"] = check_in_form or CheckInForm(attendance=attendance)
+        own_feedback = SessionFeedback.objects.filter(session=session, user=user).first()
+        context["own_feedback"] = own_feedback
+        context["may_give_feedback"] = (
+            own_feedback is None
+            and not is_facilitator
+            and not context["is_cancelled"]
+            and session.has_taken_place
+        )
+        context["feedback_form"] = feedback_form or FeedbackForm(
+            attendance=attendance, is_facilitator=is_facilitator
+        )
+    if context["may_roster"]:
+        context["answer_counts"] = session.attendances.aggregate(
+            invited=Count("pk"),
+            yes=Count("pk", filter=Q(answer=Answer.YES)),
+            no=Count("pk", filter=Q(answer=Answer.NO)),
+            present=Count("pk", filter=Q(presence=Presence.PRESENT)),
+        )
+    if may_manage:
+        context["results"] = _feedback_results(session)
+    return context
+
+
+def _has_started(session: NetworkSession) -> bool:
+    return session.starts_at <= timezone.now()
+
+
+def _render_session(
+    request: AuthedRequest,
+    session: NetworkSession,
+    fragment: str = "",
+    status: int = 200,
+    **options: Any,
+) -> HttpResponse:
+    template_name = SESSION_PAGE
+    if request.htmx and fragment:
+        template_name += "#" + fragment
+    return TemplateResponse(
+        request, template_name, _session_context(request, session, **options), status=status
+    )
+
+
+@require_GET
+def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _visible_session(request.user, pk)
+    # The home page's "I can't" link opens the form for a reason.
+    return _render_session(request, session, answer_open=request.GET.get("answer") == Answer.NO)
+
+
+def _back(request: AuthedRequest, session: NetworkSession, anchor: str) -> HttpResponse:
+    """After a full-page POST: back where the form was (the home page's quick answer)."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(session.get_absolute_url() + "#" + anchor)
+
+
+@require_POST
+def session_answer(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _visible_session(request.user, pk)
+    attendance = attendance_for(request.user, session)
+    attendance.session = session
+    form = AnswerForm(request.POST, attendance=attendance)
+    if form.is_valid():
+        try:
+            attendance_answer(
+                attendance=attendance,
+                answer=form.cleaned_data["answer"],
+                reason=form.cleaned_data["reason"],
+            )
+        except SessionError as error:
+            form.add_error(None, SESSION_ERRORS[str(error)])
+        else:
+            if attendance.answer == Answer.YES:
+                messages.success(request, _("Thank you: you are expected."))
+            else:
+                messages.success(request, _("Thank you: the facilitators know you cannot come."))
+            if request.htmx:
+                return _render_session(request, session, "answer")
+            return _back(request, session, "answer")
+    return _render_session(request, session, "answer", status=422, answer_form=form)
+
+
+@require_POST
+def session_check_in(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _visible_session(request.user, pk)
+    attendance = attendance_for(request.user, session)
+    attendance.session = session
+    form = CheckInForm(request.POST, attendance=attendance)
+    if form.is_valid():
+        try:
+            attendance_check_in(attendance=attendance, code=form.cleaned_data["code"])
+        except SessionError as error:
+            form.add_error("code", SESSION_ERRORS[str(error)])
+        else:
+            messages.success(request, _("You are checked in. Welcome!"))
+            if request.htmx:
+                return _render_session(request, session, "check-in")
+            return _back(request, session, "check-in")
+    return _render_session(request, session, "check-in", status=422, check_in_form=form)
+
+
+@require_POST
+def session_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _visible_session(request.user, pk)
+    attendance = attendance_for(request.user, session)
+    attendance.session = session
+    form = FeedbackForm(
+        request.POST, attendance=attendance, is_facilitator=_is_facilitator(session, request.user)
+    )
+    if form.is_valid():
+        try:
+            feedback_give(attendance=attendance, **form.cleaned_data)
+        except SessionError as error:
+            form.add_error(None, SESSION_ERRORS[str(error)])
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+            if request.htmx:
+                return _render_session(request, session, "feedback")
+            return _back(request, session, "feedback")
+    return _render_session(request, session, "feedback", status=422, feedback_form=form)
+
+
+# --- The roster ---------------------------------------------------------------------
+
+
+def _roster_rows(session: NetworkSession) -> QuerySet[Attendance]:
+    return session.attendances.select_related("user").prefetch_related(
+        Prefetch(
+            "user__memberships",
+            queryset=Membership.objects.filter(
+                environment_id=session.network.environment_id, is_active=True
+            ).select_related("programme", "organisation"),
+            to_attr="environment_memberships",
+        )
+    )
+
+
+def _roster_url(session: NetworkSession, anchor: str) -> str:
+    return reverse("learning_networks:roster", args=[session.pk]) + "#" + anchor
+
+
+def _roster_flags(session: NetworkSession) -> dict[str, Any]:
+    return {
+        "is_cancelled": session.status == SessionStatus.CANCELLED,
+        "presence_choices": PresenceForm.base_fields["presence"].choices,
+    }
+
+
+def _roster_context(session: NetworkSession, **extra: Any) -> dict[str, Any]:
+    rows = list(_roster_rows(session).order_by("user__full_name", "pk"))
+    counts = dict.fromkeys(Presence.values, 0)
+    for row in rows:
+        counts[row.presence] += 1
+    return {
+        "session": session,
+        "rows": rows,
+        "invited": len(rows),
+        "present": counts[Presence.PRESENT],
+        "excused": counts[Presence.EXCUSED],
+        "absent": counts[Presence.ABSENT],
+        "unregistered": counts[Presence.UNKNOWN],
+        "yes": sum(1 for row in rows if row.answer == Answer.YES),
+        "no": sum(1 for row in rows if row.answer == Answer.NO),
+        "check_in_open": check_in_is_open(session),
+        **_roster_flags(session),
+        **extra,
+    }
+
+
+@require_GET
+def roster(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = session_for(request.user, pk, roster=True)
+    return TemplateResponse(request, ROSTER_PAGE, _roster_context(session))
+
+
+@require_POST
+def roster_mark(request: AuthedRequest, pk: int, attendance_pk: int) -> HttpResponse:
+    """One tap on the roster: present, excused or absent for one invitee."""
+    session = session_for(request.user, pk, roster=True)
+    # Only the session's own invitees; anyone else is not on this roster.
+    attendance = _roster_rows(session).filter(pk=attendance_pk).first()
+    if attendance is None:
+        raise Http404
+    form = PresenceForm(request.POST, session=session)
+    status = 200
+    if form.is_valid():
+        try:
+            attendance_register(attendance=attendance, presence=form.cleaned_data["presence"])
+        except SessionError as error:
+            form.add_error(None, SESSION_ERRORS[str(error)])
+            status = 422
+        else:
+            if not request.htmx:
+                return redirect(_roster_url(session, f"attendance-{attendance.pk}"))
+    else:
+        status = 422
+    if request.htmx:
+        return TemplateResponse(
+            request,
+            ROSTER_PAGE + "#row",
+            {
+                "session": session,
+                "row": attendance,
+                "row_form": form,
+                "failed_pk": attendance.pk,
+                **_roster_flags(session),
+            },
+            status=status,
+        )
+    context = _roster_context(session, failed_pk=attendance.pk, row_form=form)
+    return TemplateResponse(request, ROSTER_PAGE, context, status=status)
+
+
+@require_POST
+def open_check_in(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = session_for(request.user, pk, roster=True)
+    form = OpenCheckInForm(request.POST, session=session)
+    if form.is_valid():
+        # Opening twice keeps the code that people may be typing right now.
+        if not session.check_in_code:
+            session_open_check_in(session=session)
+        if request.htmx:
+            return TemplateResponse(
+                request, ROSTER_PAGE + "#check-in-code", _roster_context(session)
+            )
+        return redirect(_roster_url(session, "check-in-code"))
+    template_name = ROSTER_PAGE + ("#check-in-code" if request.htmx else "")
+    return TemplateResponse(
+        request, template_name, _roster_context(session, open_form=form), status=422
+    )
+
+
+# --- Feedback along a learning line ---------------------------------------------------
+
+
+@require_GET
+def line_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Per session of the line, in order: averages and how many of the invitees answered."""
+    line = LearningLine.objects.filter(pk=pk).first()
+    if line is None:
+        raise Http404
+    network = network_for(request.user, line.network_id, manage=True)
+    facilitating = NetworkSession.facilitators.through.objects.filter(
+        networksession_id=OuterRef("session_id"), user_id=OuterRef("user_id")
+    )
+    participants = dict(
+        Attendance.objects.filter(session__line=line)
+        .annotate(facilitates=Exists(facilitating))
+        .filter(facilitates=False)
+        .values_list("session_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    sessions = list(
+        line.sessions.exclude(status__in=[SessionStatus.DRAFT, SessionStatus.CANCELLED])
+        .annotate(
+            responses=Count("feedback"),
+            usefulness_avg=Avg("feedback__usefulness"),
+            relevance_avg=Avg("feedback__relevance"),
+        )
+        .order_by("position", "starts_at")
+    )
+    for session in sessions:
+        invited = participants.get(session.pk, 0)
+        session.participants = invited  # type: ignore[attr-defined]
+        session.response_rate = (  # type: ignore[attr-defined]
+            round(100 * session.responses / invited) if invited else None  # type: ignore[attr-defined]
+        )
+        session.few = session.responses < FEW_RESPONSES  # type: ignore[attr-defined]
+    return TemplateResponse(
+        request,
+        "learning_networks/line_feedback.html",
+        {"network": network, "line": line, "sessions": sessions, "few_responses": FEW_RESPONSES},
+    )

@@ -1,0 +1,293 @@
+import contextlib
+import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from environments.models import Domain, LearningEnvironment
+from learning_networks.models import LearningLine, LearningNetwork, NetworkSession
+from placements.models import Weekday
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def school_year_bounds(environment: LearningEnvironment) -> tuple[datetime.date, datetime.date]:
+    """1 August of the first year to 31 July of the second ("2026-2027")."""
+    first, second = (int(part) for part in environment.school_year.split("-"))
+    return datetime.date(first, 8, 1), datetime.date(second, 7, 31)
+
+
+def environment_people(environment: LearningEnvironment) -> Any:
+    return (
+        User.objects.filter(
+            is_active=True, memberships__environment=environment, memberships__is_active=True
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+class NetworkForm(forms.ModelForm):
+    class Meta:
+        model = LearningNetwork
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3, "maxlength": 2000})}
+
+    def __init__(self, *args: Any, environment: LearningEnvironment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environment = environment
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        others = LearningNetwork.objects.filter(environment=self.environment, name__iexact=name)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("This environment already has a network by that name."))
+        return name
+
+    def save(self, commit: bool = True) -> LearningNetwork:
+        network: LearningNetwork = super().save(commit=False)
+        network.environment = self.environment
+        if commit:
+            network.save()
+        return network
+
+
+class MemberForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
+    core_team = forms.BooleanField(label=_("In the core team"), required=False)
+
+    def __init__(self, *args: Any, network: LearningNetwork, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = environment_people(network.environment)
+
+
+class LineForm(forms.ModelForm):
+    class Meta:
+        model = LearningLine
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3, "maxlength": 2000})}
+
+    def __init__(self, *args: Any, network: LearningNetwork, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.network = network
+
+    def clean_title(self) -> str:
+        title: str = self.cleaned_data["title"].strip()
+        others = LearningLine.objects.filter(network=self.network, title__iexact=title)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("This network already has a learning line by that name."))
+        return title
+
+    def save(self, commit: bool = True) -> LearningLine:
+        line: LearningLine = super().save(commit=False)
+        line.network = self.network
+        if commit:
+            line.save()
+        return line
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format=DATETIME_FORMAT, **kwargs)
+
+
+class SessionForm(forms.ModelForm):
+    """All a planner sets; status, uid and sequence change only through the services."""
+
+    audience_domains = forms.MultipleChoiceField(
+        label=_("For domains"),
+        choices=Domain.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty for every domain."),
+    )
+    position = forms.IntegerField(
+        label=_("Position in the learning line"),
+        min_value=1,
+        max_value=999,
+        required=False,
+        help_text=_("Leave empty to put the session at the end of the line."),
+    )
+
+    class Meta:
+        model = NetworkSession
+        fields = [
+            "kind",
+            "theme",
+            "starts_at",
+            "ends_at",
+            "location",
+            "room",
+            "facilitators",
+            "audience_programmes",
+            "audience_domains",
+            "line",
+            "position",
+            "preparation_notes",
+        ]
+        field_classes = {"starts_at": forms.DateTimeField, "ends_at": forms.DateTimeField}
+        widgets = {
+            "starts_at": DateTimeLocalInput(),
+            "ends_at": DateTimeLocalInput(),
+            "facilitators": forms.CheckboxSelectMultiple,
+            "audience_programmes": forms.CheckboxSelectMultiple,
+            "preparation_notes": forms.Textarea(attrs={"rows": 4, "maxlength": 5000}),
+        }
+        labels = {"starts_at": _("Starts"), "ends_at": _("Ends")}
+
+    def __init__(self, *args: Any, network: LearningNetwork, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.network = network
+        environment = network.environment
+        self.fields["location"].queryset = environment.organisations.order_by("name")
+        self.fields["facilitators"].queryset = environment_people(environment)
+        self.fields["audience_programmes"].queryset = environment.programmes().order_by("name")
+        self.fields["line"].queryset = network.lines.all()
+        self.fields["theme"].widget.attrs["maxlength"] = 200
+        if self.instance.pk and not self.is_bound:
+            self.initial["starts_at"] = timezone.localtime(self.instance.starts_at)
+            self.initial["ends_at"] = timezone.localtime(self.instance.ends_at)
+
+    def prefill(self, params: Any) -> None:
+        """Take start, end and programmes from the date finder's link, where they are valid."""
+        for name in ("starts_at", "ends_at"):
+            with contextlib.suppress(forms.ValidationError):
+                self.initial[name] = self.fields[name].clean(params.get(name, ""))
+        try:
+            programmes = self.fields["audience_programmes"].clean(
+                params.getlist("audience_programmes")
+            )
+        except forms.ValidationError:
+            programmes = []
+        if programmes:
+            self.initial["audience_programmes"] = [programme.pk for programme in programmes]
+
+    def clean_audience_domains(self) -> list[str]:
+        chosen = set(self.cleaned_data["audience_domains"])
+        return [code for code in Domain.values if code in chosen]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The end must lie after the start."))
+        first, last = school_year_bounds(self.network.environment)
+        for name in ("starts_at", "ends_at"):
+            value = cleaned.get(name)
+            if value and not first <= timezone.localtime(value).date() <= last:
+                self.add_error(
+                    name,
+                    _("Choose a moment within the school year (%(first)s to %(last)s).")
+                    % {"first": first.strftime("%d-%m-%Y"), "last": last.strftime("%d-%m-%Y")},
+                )
+        if starts and ends and ends - starts > datetime.timedelta(hours=12):
+            self.add_error("ends_at", _("A session lasts at most 12 hours."))
+        line = cleaned.get("line")
+        if line is not None and not cleaned.get("position"):
+            others = (
+                line.sessions.exclude(pk=self.instance.pk) if self.instance.pk else line.sessions
+            )
+            cleaned["position"] = others.count() + 1
+        elif not cleaned.get("position"):
+            cleaned["position"] = 1
+        return cleaned
+
+    def save(self, commit: bool = False) -> NetworkSession:
+        """The session, unsaved: ``session_save`` stores it with its relations."""
+        session: NetworkSession = super().save(commit=False)
+        session.network = self.network
+        return session
+
+
+DURATION_CHOICES = [
+    (minutes, f"{minutes // 60}:{minutes % 60:02d}") for minutes in range(60, 241, 30)
+]
+START_TIMES = ["08:30", "09:00", "10:00", "11:00", "13:00", "14:00", "15:30", "16:00"]
+DEFAULT_START_TIMES = ["09:00", "13:00", "15:30"]
+MAX_PERIOD_DAYS = 92
+
+
+class DateFinderForm(forms.Form):
+    first_day = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    last_day = forms.DateField(
+        label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    duration = forms.TypedChoiceField(
+        label=_("Duration (hours:minutes)"), choices=DURATION_CHOICES, coerce=int
+    )
+    start_times = forms.MultipleChoiceField(
+        label=_("Start times"),
+        choices=[(value, value) for value in START_TIMES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Weekdays"),
+        choices=Weekday.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    audience_programmes = forms.ModelMultipleChoiceField(
+        label=_("Only for these programmes"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty for the whole network."),
+    )
+
+    def __init__(self, *args: Any, network: LearningNetwork, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.network = network
+        self.fields["audience_programmes"].queryset = network.environment.programmes().order_by(
+            "name"
+        )
+
+    @classmethod
+    def defaults(cls, network: LearningNetwork) -> dict[str, Any]:
+        first, last = school_year_bounds(network.environment)
+        start = min(max(timezone.localdate() + datetime.timedelta(days=7), first), last)
+        return {
+            "first_day": start.isoformat(),
+            "last_day": min(start + datetime.timedelta(days=27), last).isoformat(),
+            "duration": "120",
+            "start_times": DEFAULT_START_TIMES,
+            "weekdays": [str(day) for day in Weekday.values],
+        }
+
+    def clean_start_times(self) -> list[datetime.time]:
+        return [datetime.time.fromisoformat(value) for value in self.cleaned_data["start_times"]]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        if first and last:
+            year_first, year_last = school_year_bounds(self.network.environment)
+            if last < first:
+                self.add_error("last_day", _("The end of the period lies before its start."))
+            elif (last - first).days >= MAX_PERIOD_DAYS:
+                self.add_error(
+                    "last_day",
+                    _("Choose a period of at most %(days)s days.") % {"days": MAX_PERIOD_DAYS},
+                )
+            if not (year_first <= first <= year_last and year_first <= last <= year_last):
+                self.add_error(
+                    "first_day",
+                    _("Choose a period within the school year (%(first)s to %(last)s).")
+                    % {
+                        "first": year_first.strftime("%d-%m-%Y"),
+                        "last": year_last.strftime("%d-%m-%Y"),
+                    },
+                )
+        return cleaned
