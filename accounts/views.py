@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.adapters import remember_language
@@ -84,6 +85,7 @@ def invitation_revoke_view(request: AuthedRequest, pk: int, invitation_pk: int) 
     return redirect("accounts:invitation_list", pk=environment.pk)
 
 
+@never_cache
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: AnyRequest, token: str) -> HttpResponse:

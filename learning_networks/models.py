@@ -29,7 +29,11 @@ class LearningNetworkQuerySet(models.QuerySet["LearningNetwork"]):
         coordinated = user.memberships.filter(role=Role.COORDINATOR, is_active=True).values(
             "environment_id"
         )
-        return self.filter(Q(memberships__user=user) | Q(environment_id__in=coordinated)).distinct()
+        # Network membership counts only while the person is active in the environment.
+        active = user.memberships.filter(is_active=True).values("environment_id")
+        return self.filter(
+            Q(memberships__user=user, environment_id__in=active) | Q(environment_id__in=coordinated)
+        ).distinct()
 
 
 class LearningNetwork(models.Model):

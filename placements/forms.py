@@ -214,6 +214,9 @@ class PlacementForm(forms.ModelForm):
             memberships__is_active=True,
         ).distinct()
         if self.instance.pk:
+            # A placement's entries belong to its student: the student never changes.
+            self.fields["student"].disabled = True
+            self.fields["student"].queryset = User.objects.filter(pk=self.instance.student_id)
             self.initial["days_on_site"] = [
                 str(d) for d in mask_to_weekdays(self.instance.weekdays_on_site)
             ]

@@ -24,6 +24,7 @@ import io
 import logging
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -55,6 +56,8 @@ logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+# The template has a dozen columns; anything far wider is not one of ours.
+MAX_COLUMNS = 50
 # An .xlsx is a zip archive: its unpacked size is bounded too (zip bombs).
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_CELL_LENGTH = 255
@@ -289,11 +292,20 @@ def _quoted(names: Iterable[str]) -> str:
 
 
 def _check_columns(raw: list[Any]) -> list[str]:
+    # Trailing empty cells (Excel pads rows) are not columns.
+    while raw and _heading(raw[-1]) == "":
+        raw = raw[:-1]
+    if len(raw) > MAX_COLUMNS:
+        raise ImportFileError(
+            "unknown_columns",
+            columns=_quoted([str(value).strip()[:MAX_SHOWN_LENGTH] for value in raw[:5]] + ["…"]),
+            expected=_quoted(COLUMNS),
+        )
     columns = [_heading(value) for value in raw]
     named = [column for column in columns if column]
     if not named:
         raise ImportFileError("no_header")
-    duplicates = sorted({column for column in named if named.count(column) > 1})
+    duplicates = sorted(column for column, count in Counter(named).items() if count > 1)
     if duplicates:
         raise ImportFileError("duplicate_columns", columns=_quoted(duplicates))
     unknown = [column for column in named if column not in COLUMNS]
@@ -377,7 +389,12 @@ def _xlsx_records(content: bytes) -> Iterator[list[Any]]:
         raise ImportFileError("not_xlsx") from error
     try:
         sheet = workbook.worksheets[0]
-        for record in sheet.iter_rows(values_only=True):
+        # Never trust the file's own <dimension>: it can claim a million rows and
+        # 16,384 columns that read-only mode would pad with empty cells.
+        sheet.reset_dimensions()
+        for record in sheet.iter_rows(
+            values_only=True, max_col=MAX_COLUMNS + 1, max_row=MAX_ROWS + 2
+        ):
             yield list(record)
     except Exception as error:
         raise ImportFileError("not_xlsx") from error
@@ -739,7 +756,9 @@ def _check_against_database(environment: LearningEnvironment, rows: list[Row]) -
         for user in User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
     }
     placements: dict[tuple[int, int], list[Placement]] = {}
+    # Only this environment's placements: a coordinator learns nothing of others'.
     for placement in Placement.objects.filter(
+        environment=environment,
         student__in=list(users.values()),
         programme__in={row.programme.pk for row in rows if row.programme},
     ).exclude(status=PlacementStatus.CANCELLED):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -36,6 +37,11 @@ def mask_to_weekdays(mask: int) -> list[int]:
     return [day for day in Weekday.values if mask & (1 << (day - 1))]
 
 
+def contact_digest(email: str) -> str:
+    """A short fingerprint of an e-mail address, to bind a link to its recipient."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
+
+
 def week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
@@ -59,7 +65,11 @@ class PlacementQuerySet(models.QuerySet["Placement"]):
         coordinated = user.memberships.filter(role=Role.COORDINATOR, is_active=True).values(
             "environment_id"
         )
-        supervised = SupervisionAssignment.objects.filter(supervisor=user).values("placement_id")
+        # Supervision counts only while the supervisor is active in the environment.
+        active = user.memberships.filter(is_active=True).values("environment_id")
+        supervised = SupervisionAssignment.objects.filter(
+            supervisor=user, placement__environment_id__in=active
+        ).values("placement_id")
         return self.filter(
             Q(student=user) | Q(pk__in=supervised) | Q(environment_id__in=coordinated)
         )
@@ -339,10 +349,21 @@ class Week(models.Model):
         """A link for one supervisor to sign off this submission of the week.
 
         It names the submission's time, so it stops working once the week has
-        been reviewed (and a later resubmission needs a new link).
+        been reviewed (and a later resubmission needs a new link), and the
+        supervisor's address, so it stops working when someone else takes over.
         """
+        from supervision.models import SupervisionAssignment
+
         assert self.submitted_at is not None
-        payload = {"w": self.pk, "a": assignment_pk, "s": self.submitted_at.isoformat()}
+        assignment = SupervisionAssignment.objects.select_related("supervisor").get(
+            pk=assignment_pk
+        )
+        payload = {
+            "w": self.pk,
+            "a": assignment_pk,
+            "e": contact_digest(assignment.contact_email),
+            "s": self.submitted_at.isoformat(),
+        }
         return signing.dumps(payload, salt=self.SIGNOFF_SALT, compress=True)
 
     @classmethod
@@ -353,7 +374,7 @@ class Week(models.Model):
             )
         except signing.BadSignature:
             return None
-        if not isinstance(payload, dict) or set(payload) != {"w", "a", "s"}:
+        if not isinstance(payload, dict) or set(payload) != {"w", "a", "e", "s"}:
             return None
         return payload
 

@@ -2,7 +2,8 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DateField, ExpressionWrapper, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import retarget
 
@@ -17,7 +19,6 @@ from accounts.models import User
 from placements.access import (
     entry_for,
     environment_to_manage,
-    may_sign_off,
     placement_for,
     week_for_review,
 )
@@ -31,6 +32,7 @@ from placements.models import (
     Setting,
     Week,
     WeekStatus,
+    contact_digest,
     week_start,
 )
 from placements.services import (
@@ -132,13 +134,17 @@ def placement_list(request: AuthedRequest) -> HttpResponse:
 def placement_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     placement = placement_for(request.user, pk)
     is_student = placement.student_id == request.user.pk
-    is_supervisor = placement.assignments.filter(supervisor=request.user).exists()
+    # One query answers both: does the user supervise, and do they sign off?
+    signs_off_flags = list(
+        placement.assignments.filter(supervisor=request.user).values_list("signs_off", flat=True)
+    )
+    is_supervisor = bool(signs_off_flags)
     start = _week_param(request, placement)
     context: dict[str, object] = {
         "placement": placement,
         "is_student": is_student,
         "is_supervisor": is_supervisor,
-        "may_sign_off": may_sign_off(request.user, placement),
+        "may_sign_off": any(signs_off_flags),
     }
     if is_student or is_supervisor:
         context.update(_week_context(placement, start))
@@ -257,11 +263,19 @@ def week_submit_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _totals(placement: Placement) -> dict[str, object]:
-    """Hours over the whole placement, per setting and per kind, in SQL."""
-    entries = placement.entries.all()
-    by_setting = dict(entries.values_list("setting").annotate(total=Sum("minutes")).order_by())
-    by_kind = dict(entries.values_list("kind").annotate(total=Sum("minutes")).order_by())
-    by_status = dict(entries.values_list("status").annotate(total=Sum("minutes")).order_by())
+    """Hours over the whole placement, per setting, kind and status: one GROUP BY."""
+    by_setting: dict[str, int] = {}
+    by_kind: dict[str, int] = {}
+    by_status: dict[str, int] = {}
+    rows = (
+        placement.entries.values_list("setting", "kind", "status")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    for setting, kind, status, minutes in rows:
+        by_setting[setting] = by_setting.get(setting, 0) + minutes
+        by_kind[kind] = by_kind.get(kind, 0) + minutes
+        by_status[status] = by_status.get(status, 0) + minutes
     total = sum(by_setting.values())
     weeks_on_site = max(1, ((placement.end_date - placement.start_date).days + 1 + 6) // 7)
     return {
@@ -293,33 +307,26 @@ def signoff_queue(request: AuthedRequest) -> HttpResponse:
     signed = SupervisionAssignment.objects.filter(supervisor=request.user, signs_off=True).values(
         "placement_id"
     )
+    week_minutes = (
+        ActivityEntry.objects.filter(
+            placement_id=OuterRef("placement_id"),
+            date__gte=OuterRef("start"),
+            date__lt=ExpressionWrapper(
+                OuterRef("start") + datetime.timedelta(days=7), output_field=DateField()
+            ),
+        )
+        .order_by()
+        .values("placement_id")
+        .annotate(total=Sum("minutes"))
+        .values("total")
+    )
     weeks = list(
         Week.objects.filter(status=WeekStatus.SUBMITTED, placement_id__in=signed)
         .select_related("placement__student", "placement__programme")
+        .annotate(logged_minutes=Coalesce(Subquery(week_minutes), 0))
         .order_by("start", "placement__student__full_name")[:500]
     )
-    _attach_week_minutes(weeks)
     return TemplateResponse(request, "placements/signoff_queue.html", {"weeks": weeks})
-
-
-def _attach_week_minutes(weeks: list[Week]) -> None:
-    """Logged minutes per week, in one query for all weeks."""
-    if not weeks:
-        return
-    condition = Q()
-    for week in weeks:
-        condition |= Q(placement_id=week.placement_id, date__gte=week.start, date__lte=week.end)
-    rows = (
-        ActivityEntry.objects.filter(condition)
-        .values_list("placement_id", "date", "minutes")
-        .order_by()
-    )
-    totals: dict[tuple[int, datetime.date], int] = {}
-    for placement_id, date, minutes in rows:
-        key = (placement_id, week_start(date))
-        totals[key] = totals.get(key, 0) + minutes
-    for week in weeks:
-        week.logged_minutes = totals.get((week.placement_id, week.start), 0)  # type: ignore[attr-defined]
 
 
 def _review_context(week: Week) -> dict[str, object]:
@@ -406,6 +413,7 @@ LINK_ERRORS = {
 }
 
 
+@never_cache
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def signoff_link(request: AnyRequest, token: str) -> HttpResponse:
@@ -419,10 +427,18 @@ def signoff_link(request: AnyRequest, token: str) -> HttpResponse:
             .filter(pk=payload["w"])
             .first()
         )
-        assignment = SupervisionAssignment.objects.filter(
-            pk=payload["a"], signs_off=True, placement_id=week.placement_id if week else None
-        ).first()
-    if week is None or assignment is None:
+        assignment = (
+            SupervisionAssignment.objects.select_related("supervisor")
+            .filter(
+                pk=payload["a"], signs_off=True, placement_id=week.placement_id if week else None
+            )
+            .first()
+        )
+    if (
+        week is None
+        or assignment is None
+        or payload["e"] != contact_digest(assignment.contact_email)
+    ):
         return TemplateResponse(
             request,
             "placements/signoff_link.html",

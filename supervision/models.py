@@ -74,3 +74,47 @@ class SupervisionAssignment(models.Model):
     @property
     def contact_email(self) -> str:
         return self.supervisor.email if self.supervisor_id else self.email
+
+
+MAX_AGREEMENT_TEXT = 2000
+
+
+class ResponsibilityAgreement(models.Model):
+    """The environment's default "who does what": each supervision role's tasks.
+
+    Shown on every placement's supervision page, so student and supervisors start
+    from the same agreement.
+    """
+
+    environment = models.OneToOneField(
+        "environments.LearningEnvironment",
+        on_delete=models.CASCADE,
+        related_name="responsibility_agreement",
+        verbose_name=_("learning environment"),
+    )
+    practice_supervisor = models.CharField(
+        _("practice supervisor"), max_length=MAX_AGREEMENT_TEXT, blank=True
+    )
+    school_trainer = models.CharField(
+        _("school trainer"), max_length=MAX_AGREEMENT_TEXT, blank=True
+    )
+    institute_supervisor = models.CharField(
+        _("institute supervisor"), max_length=MAX_AGREEMENT_TEXT, blank=True
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("responsibility agreement")
+        verbose_name_plural = _("responsibility agreements")
+
+    def __str__(self) -> str:
+        return str(self.environment)
+
+    def by_role(self) -> list[tuple[str, str]]:
+        """(role label, text) in the order of the roles, leaving out empty texts."""
+        texts = {
+            SupervisionRole.PRACTICE: self.practice_supervisor,
+            SupervisionRole.SCHOOL_TRAINER: self.school_trainer,
+            SupervisionRole.INSTITUTE: self.institute_supervisor,
+        }
+        return [(role.label, texts[role]) for role in SupervisionRole if texts[role].strip()]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("placements.urls")),
     path("", include("learning_networks.urls")),
+    path("", include("supervision.urls")),
     path("account/", include("allauth.urls")),
     path("beheer/", admin.site.urls),
 ]

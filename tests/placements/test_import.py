@@ -9,6 +9,7 @@ Tasks run in-process when the transaction's on-commit callbacks run.
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 from typing import Any
 from unittest import mock
@@ -681,7 +682,10 @@ def test_a_student_with_an_overlapping_placement_in_the_programme(cast: Any) -> 
     assert check(cast, student) == {}
 
 
-def test_an_overlapping_placement_in_another_environment_counts_too(cast: Any) -> None:
+def test_a_placement_in_another_environment_is_neither_checked_nor_revealed(
+    cast: Any,
+) -> None:
+    """A coordinator learns nothing of another environment's placements through an import."""
     Placement.objects.create(
         student=cast.student,
         programme=cast.pabo,
@@ -693,7 +697,7 @@ def test_an_overlapping_placement_in_another_environment_counts_too(cast: Any) -
     )
     row = cells(**{"e-mailadres": "student@example.org", "startdatum": "01-05-2031"})
     row["einddatum"] = "01-07-2031"
-    assert check(cast, row) == {2: {("startdatum", "overlapping_placement")}}
+    assert check(cast, row) == {}
 
 
 def test_the_same_placement_again_is_no_error_and_no_change(cast: Any) -> None:
@@ -1138,3 +1142,45 @@ def test_the_start_page(cast: Any, coordinator: Client) -> None:
     assert "eerder.csv" in body
     fragment = coordinator.get(start_url(cast), HTTP_HX_REQUEST="true").content.decode()
     assert 'id="import-upload"' in fragment and "<html" not in fragment
+
+
+def test_a_header_of_thousands_of_columns_is_refused_at_once() -> None:
+    """A crafted header must not keep a web worker busy (the check was quadratic)."""
+    from placements.imports import ImportFileError
+
+    header = ";".join(f"kolom{index}" for index in range(40_000)).encode()
+
+    with pytest.raises(ImportFileError) as raised:
+        read_table(content=header + b"\n", kind="csv", header_only=True)
+
+    assert raised.value.code == "unknown_columns"
+
+
+def test_an_xlsx_claiming_a_huge_sheet_is_read_as_far_as_it_has_data(cast: Any) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(list(COLUMNS))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    content = buffer.getvalue()
+    # Rewrite the sheet's own <dimension> to claim the largest possible sheet.
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(content))
+    patched = io.BytesIO()
+    with zipfile.ZipFile(patched, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', data)
+            target.writestr(item, data)
+
+    from placements.imports import ImportFileError
+
+    with pytest.raises(ImportFileError) as raised:
+        read_table(content=patched.getvalue(), kind="xlsx")
+
+    # Only the heading row exists; the claimed million rows are not padded in.
+    assert raised.value.code == "no_rows"

@@ -23,6 +23,7 @@ from placements.models import (
     WeekEvent,
     WeekEventAction,
     WeekStatus,
+    contact_digest,
     week_start,
 )
 from placements.services import week_approve, week_return, week_submit
@@ -255,7 +256,12 @@ def test_sign_off_requests_go_to_everyone_who_signs_off(
     assert "Wendy Wijkteam" in without_account
     token = found.group(1).split("/")[-2]
     payload = Week.parse_signoff_token(token)
-    assert payload == {"w": week.pk, "a": external.pk, "s": week.submitted_at.isoformat()}
+    assert payload == {
+        "w": week.pk,
+        "a": external.pk,
+        "e": contact_digest("wendy@buurtteam.example.org"),
+        "s": week.submitted_at.isoformat(),
+    }
 
 
 @pytest.mark.parametrize("review", [week_approve, week_return])
@@ -719,3 +725,18 @@ def test_an_entry_logged_while_the_week_waits_is_not_stranded_by_the_approval(
     late = ActivityEntry.objects.filter(description="Na het indienen gelogd.").first()
     if late is not None:
         assert late.status in (EntryStatus.SUBMITTED, EntryStatus.APPROVED)
+
+
+def test_the_link_stops_working_when_another_supervisor_takes_over(
+    cast: Any, external: SupervisionAssignment, client: Client
+) -> None:
+    week = submitted_week(cast)
+    url = week.get_signoff_url(external.pk)
+    external.email = "someone.else@buurtteam.example.org"
+    external.save()
+
+    response = client.post(url, {"action": "approve", "name": "Wendy Wijkteam"})
+
+    assert response.status_code == 404
+    week.refresh_from_db()
+    assert week.status == WeekStatus.SUBMITTED

@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from supervision.models import ResponsibilityAgreement, SupervisionAssignment
+
+
+@admin.register(SupervisionAssignment)
+class SupervisionAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["placement", "display_name", "role", "domain", "signs_off"]
+    list_filter = ["role", "domain", "placement__environment"]
+    search_fields = ["name", "email", "supervisor__full_name", "placement__student__full_name"]
+    raw_id_fields = ["placement", "supervisor"]
+
+
+@admin.register(ResponsibilityAgreement)
+class ResponsibilityAgreementAdmin(admin.ModelAdmin):
+    list_display = ["environment", "updated_at"]
+    raw_id_fields = ["environment"]
