@@ -11,7 +11,8 @@ find_python() {
   for candidate in python3.12 python3.13 python3; do
     if command -v "$candidate" >/dev/null 2>&1 &&
       "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
-      command -v "$candidate"
+      # The real interpreter, not a pyenv shim: uv would otherwise rebuild .venv every run.
+      "$candidate" -c 'import sys; print(sys.executable)'
       return 0
     fi
   done
