@@ -4,7 +4,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import User
-from learning_networks.models import Attendance, LearningNetwork, NetworkSession
+from learning_networks.models import (
+    Attendance,
+    LearningNetwork,
+    NetworkSession,
+    SessionStatus,
+)
 
 
 def manages_network(user: User, network: LearningNetwork) -> bool:
@@ -42,13 +47,14 @@ def session_for(
     )
     if session is None:
         raise Http404
-    if manage and not manages_network(user, session.network):
+    is_facilitator = session.facilitators.filter(pk=user.pk).exists()
+    may_manage = manages_network(user, session.network)
+    # A draft is the planners' business: to anyone else it does not exist yet.
+    if session.status == SessionStatus.DRAFT and not (may_manage or is_facilitator):
+        raise Http404
+    if manage and not may_manage:
         raise PermissionDenied
-    if (
-        roster
-        and not session.facilitators.filter(pk=user.pk).exists()
-        and not manages_network(user, session.network)
-    ):
+    if roster and not (is_facilitator or may_manage):
         raise PermissionDenied
     return session
 

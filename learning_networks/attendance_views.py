@@ -78,18 +78,6 @@ def _is_facilitator(session: NetworkSession, user: User) -> bool:
     return session.facilitators.filter(pk=user.pk).exists()
 
 
-def _visible_session(user: User, pk: int, **kwargs: bool) -> NetworkSession:
-    """session_for, and drafts only for who plans or facilitates them."""
-    session = session_for(user, pk, **kwargs)
-    if (
-        session.status == SessionStatus.DRAFT
-        and not manages_network(user, session.network)
-        and not _is_facilitator(session, user)
-    ):
-        raise Http404
-    return session
-
-
 def _line_neighbours(
     session: NetworkSession, *, include_drafts: bool
 ) -> tuple[NetworkSession | None, NetworkSession | None]:
@@ -229,7 +217,7 @@ def _render_session(
 
 @require_GET
 def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    session = _visible_session(request.user, pk)
+    session = session_for(request.user, pk)
     # The home page's "I can't" link opens the form for a reason.
     return _render_session(request, session, answer_open=request.GET.get("answer") == Answer.NO)
 
@@ -246,7 +234,7 @@ def _back(request: AuthedRequest, session: NetworkSession, anchor: str) -> HttpR
 
 @require_POST
 def session_answer(request: AuthedRequest, pk: int) -> HttpResponse:
-    session = _visible_session(request.user, pk)
+    session = session_for(request.user, pk)
     attendance = attendance_for(request.user, session)
     attendance.session = session
     form = AnswerForm(request.POST, attendance=attendance)
@@ -272,7 +260,7 @@ def session_answer(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def session_check_in(request: AuthedRequest, pk: int) -> HttpResponse:
-    session = _visible_session(request.user, pk)
+    session = session_for(request.user, pk)
     attendance = attendance_for(request.user, session)
     attendance.session = session
     form = CheckInForm(request.POST, attendance=attendance)
@@ -291,7 +279,7 @@ def session_check_in(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def session_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
-    session = _visible_session(request.user, pk)
+    session = session_for(request.user, pk)
     attendance = attendance_for(request.user, session)
     attendance.session = session
     form = FeedbackForm(

@@ -49,12 +49,17 @@ def feed_url(token: str) -> str:
 
 
 def feed_sessions(user_id: int, now: datetime.datetime) -> list[NetworkSession]:
-    """The sessions in a user's feed: invited or facilitating, not drafts, in environments
-    the user still belongs to. One query, whatever the number of sessions."""
+    """The sessions in a user's feed: invited (while still in the network) or facilitating,
+    not drafts, in environments the user still belongs to. One query, whatever the
+    number of sessions."""
     facilitated = NetworkSession.facilitators.through.objects.filter(user_id=user_id).values(
         "networksession_id"
     )
-    invited = Attendance.objects.filter(user_id=user_id).values("session_id")
+    # An invitation counts only while the person is still in the session's network.
+    invited = Attendance.objects.filter(
+        user_id=user_id,
+        session__network__memberships__user_id=user_id,
+    ).values("session_id")
     environments = Membership.objects.filter(user_id=user_id, is_active=True).values(
         "environment_id"
     )

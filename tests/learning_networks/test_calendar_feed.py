@@ -230,6 +230,15 @@ def test_sessions_of_an_environment_one_has_left_disappear(cast: Any) -> None:
     assert events(token) == {}
 
 
+def test_sessions_of_a_network_one_has_left_disappear(cast: Any) -> None:
+    token = calendar_feed_renew(user=cast.student)
+    assert uid(cast.session) in events(token)
+
+    cast.network.memberships.filter(user=cast.student).delete()
+
+    assert events(token) == {}
+
+
 def test_facilitators_see_the_sessions_they_lead(cast: Any) -> None:
     token = calendar_feed_renew(user=cast.supervisor)
 
