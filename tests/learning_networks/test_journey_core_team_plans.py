@@ -15,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from learning_networks.models import Attendance, NetworkSession, SessionStatus
-from tests.placements.test_journey_student_logs_week import log_in, watch_console
+from tests.browser import log_in, watch_console
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from learning_networks.models import Attendance, NetworkSession, Presence, SessionStatus
 from learning_networks.services import session_save
-from tests.placements.test_journey_student_logs_week import is_htmx_post, log_in, watch_console
+from tests.browser import is_htmx_post, log_in, watch_console
 
 pytestmark = pytest.mark.e2e
 

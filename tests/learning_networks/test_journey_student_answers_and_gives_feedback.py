@@ -13,7 +13,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from learning_networks.models import Answer, Attendance, SessionFeedback
-from tests.placements.test_journey_student_logs_week import is_htmx_post, log_in, watch_console
+from tests.browser import is_htmx_post, log_in, watch_console
 
 pytestmark = pytest.mark.e2e
 

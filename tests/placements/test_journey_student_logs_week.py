@@ -6,48 +6,17 @@ and visible to the server's thread. The assertions use selectors and the databas
 rather than texts, which the Dutch catalogue may still change.
 """
 
-import re
 from typing import Any
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import ConsoleMessage, Page, Response, expect
+from playwright.sync_api import Page, expect
 
 from placements.models import ActivityEntry, EntryStatus, Week, WeekEventAction, WeekStatus
-from tests.accounts.factories import PASSWORD
+from tests.browser import is_htmx_post, log_in, watch_console
 
 pytestmark = pytest.mark.e2e
-
-
-def watch_console(page: Page) -> list[str]:
-    errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(f"console: {message.text}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
-    return errors
-
-
-def log_in(page: Page, base_url: str, user: Any) -> None:
-    page.goto(base_url + "/")
-    login = reverse("account_login")
-    expect(page).to_have_url(re.compile(re.escape(login)))
-    form = page.locator(f'form[action="{login}"]')
-    form.locator('input[name="login"]').fill(user.email)
-    form.locator('input[name="password"]').fill(PASSWORD)
-    form.locator('button[type="submit"]').click()
-    expect(page).to_have_url(base_url + reverse("home"))
-
-
-def is_htmx_post(path: str) -> Any:
-    def matches(response: Response) -> bool:
-        return response.request.method == "POST" and response.url.split("?")[0].endswith(path)
-
-    return matches
 
 
 def test_student_logs_two_activities_edits_one_and_submits_the_week(

@@ -15,41 +15,18 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from placements.models import EntryStatus, Week, WeekEventAction, WeekStatus
 from placements.services import week_submit
 from placements.tasks import send_signoff_requests
 from supervision.models import SupervisionAssignment, SupervisionRole
-from tests.accounts.factories import PASSWORD
+from tests.browser import log_in, watch_console
 from tests.placements.factories import log_activity
 
 pytestmark = pytest.mark.e2e
 
 LINK = re.compile(re.escape(settings.ULVO_BASE_URL) + r"(/aftekenen/link/[^/\s]+/)")
-
-
-def watch_console(page: Page) -> list[str]:
-    errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(f"console: {message.text}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
-    return errors
-
-
-def log_in(page: Page, base_url: str, user: Any) -> None:
-    page.goto(base_url + "/")
-    login = reverse("account_login")
-    expect(page).to_have_url(re.compile(re.escape(login)))
-    form = page.locator(f'form[action="{login}"]')
-    form.locator('input[name="login"]').fill(user.email)
-    form.locator('input[name="password"]').fill(PASSWORD)
-    form.locator('button[type="submit"]').click()
-    expect(page).to_have_url(base_url + reverse("home"))
 
 
 @pytest.fixture
