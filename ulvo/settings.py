@@ -79,6 +79,10 @@ INSTALLED_APPS = [
     "placements",
     "supervision",
     "learning_networks",
+    "reflections",
+    "dashboards",
+    "notifications",
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,10 @@ urlpatterns = [
     path("", include("placements.urls")),
     path("", include("learning_networks.urls")),
     path("", include("supervision.urls")),
+    path("", include("reflections.urls")),
+    path("", include("dashboards.urls")),
+    path("", include("notifications.urls")),
+    path("", include("privacy.urls")),
     path("account/", include("allauth.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -38,6 +38,9 @@ PROJECT_APPS = (
     "supervision",
     "learning_networks",
     "reflections",
+    "dashboards",
+    "notifications",
+    "privacy",
 )
 
 
