@@ -105,7 +105,16 @@ def session_save(
 
 @transaction.atomic
 def session_invite(*, session: NetworkSession) -> int:
-    """Invite the audience who were not invited yet. Returns how many were added."""
+    """Invite the audience who were not invited yet. Returns how many were added.
+
+    When a coming session's audience narrows, invitations of people outside it are
+    withdrawn, unless they already answered or were registered: their answer stays
+    part of the session's record.
+    """
+    if session.starts_at > timezone.now():
+        session.attendances.exclude(user__in=session_audience(session)).filter(
+            answer=Answer.NONE, presence=Presence.UNKNOWN
+        ).delete()
     invited = set(session.attendances.values_list("user_id", flat=True))
     new = [
         Attendance(session=session, user_id=pk)

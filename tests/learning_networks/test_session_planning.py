@@ -218,3 +218,44 @@ def test_a_tampered_prefill_is_ignored(cast: Any, planner: Client) -> None:
     assert response.status_code == 200
     form = response.context["form"]
     assert "starts_at" not in form.initial and "audience_programmes" not in form.initial
+
+
+def test_narrowing_the_audience_withdraws_unanswered_invitations(
+    cast: Any, planner: Client
+) -> None:
+    from learning_networks.services import network_member_set, session_invite
+
+    network_member_set(network=cast.network, user=cast.bystander)
+    session_invite(session=cast.session)
+    invited = set(cast.session.attendances.values_list("user_id", flat=True))
+    assert cast.student.pk in invited and cast.bystander.pk in invited
+    # The bystander already said yes; the student has not answered.
+    Attendance.objects.filter(session=cast.session, user=cast.bystander).update(answer="yes")
+    url = reverse("learning_networks:session_edit", args=[cast.session.pk])
+    starts = timezone.localtime(cast.session.starts_at)
+    response = planner.post(
+        url,
+        session_data(
+            cast,
+            starts_at=starts.strftime(FORMAT),
+            ends_at=(starts + datetime.timedelta(hours=2)).strftime(FORMAT),
+            facilitators=[cast.supervisor.pk],
+            audience_programmes=[cast.pabo.pk],
+            audience_domains=[],
+        ),
+    )
+    assert response.status_code == 302
+    now_invited = set(cast.session.attendances.values_list("user_id", flat=True))
+    assert cast.student.pk not in now_invited  # a social-work student, unanswered
+    assert cast.bystander.pk in now_invited  # answered: kept on the record
+    assert cast.supervisor.pk in now_invited  # the facilitator
+
+
+def test_a_held_session_keeps_its_invitations_when_the_audience_changes(cast: Any) -> None:
+    from learning_networks.services import session_invite
+
+    before = set(cast.past_session.attendances.values_list("user_id", flat=True))
+    cast.past_session.audience_programmes.set([cast.pabo])
+    session_invite(session=cast.past_session)
+    after = set(cast.past_session.attendances.values_list("user_id", flat=True))
+    assert before <= after
