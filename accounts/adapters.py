@@ -1,10 +1,14 @@
+import logging
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+
+from accounts.security_log import security_event
 
 
 def remember_language(response: HttpResponse, language: str) -> HttpResponse:
@@ -28,6 +32,48 @@ class AccountAdapter(DefaultAccountAdapter):
         response = super().post_login(request, user, **kwargs)
         # The interface follows the language the user chose, on any device.
         return remember_language(response, user.language)
+
+    def logout(self, request: HttpRequest) -> None:
+        # Logging out ends the account's sessions on every device, not only this one.
+        from accounts.sessions import end_other_sessions
+
+        user = request.user
+        if user.is_authenticated:
+            end_other_sessions(request, user, reason="logout")
+        super().logout(request)
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            security_event(
+                "login",
+                outcome="locked_out",
+                request=request,
+                user=_account_id(credentials),
+                level=logging.WARNING,
+            )
+            raise
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        super().authentication_failed(request, **credentials)
+        security_event(
+            "login",
+            outcome="failure",
+            request=request,
+            user=_account_id(credentials),
+            level=logging.WARNING,
+        )
+
+
+def _account_id(credentials: dict[str, Any]) -> int | None:
+    """The id of the account a login attempt named, if it exists (never the address)."""
+    from accounts.models import User
+
+    email = str(credentials.get("email") or "")
+    if not email or "\x00" in email or len(email) > 254:
+        return None
+    return User.objects.filter(email__iexact=email).values_list("pk", flat=True).first()
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -1,3 +1,4 @@
+import logging
 from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
@@ -5,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
+
+from accounts.security_log import security_event
 
 # Pages a user who still has to set up two-factor authentication may reach.
 MFA_SETUP_ALLOWED = frozenset(
@@ -51,3 +54,32 @@ class RequireMFAMiddleware:
         except Resolver404:
             return True
         return match.view_name in MFA_SETUP_ALLOWED
+
+
+class SecurityLogMiddleware:
+    """Log refused requests: 403 (no right, or a failed CSRF check), 429 (rate limit),
+    and 404s of logged-in users (objects of other environments are answered with 404).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        status = response.status_code
+        if status in (403, 429) or (status == 404 and _is_authenticated(request)):
+            user = getattr(request, "user", None)
+            security_event(
+                "rate_limited" if status == 429 else "access_denied",
+                outcome="denied",
+                request=request,
+                user=user,
+                status=status,
+                level=logging.WARNING,
+            )
+        return response
+
+
+def _is_authenticated(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated

@@ -265,3 +265,81 @@ class Invitation(models.Model):
         if self.is_expired():
             return str(_("expired"))
         return str(_("pending"))
+
+
+class UserSession(models.Model):
+    """A signed-in session of a user, so the user can see and end their sessions.
+
+    The row lives and dies with Django's session row: logging out, expiry
+    (``clearsessions``) and ending a session delete both. Only a coarse summary of
+    the browser is kept, no IP address.
+    """
+
+    session = models.OneToOneField(
+        "sessions.Session", on_delete=models.CASCADE, related_name="+", verbose_name=_("session")
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("user")
+    )
+    created_at = models.DateTimeField(_("signed in"), default=timezone.now)
+    device = models.CharField(_("device"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("active session")
+        verbose_name_plural = _("active sessions")
+        indexes = [
+            # The user's "active sessions" page and ending all of a user's sessions.
+            models.Index(fields=["user", "-created_at"], name="usersession_user_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} – {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    DELETE = "delete", _("deleted")
+
+
+class AuditEvent(models.Model):
+    """Who changed a placement, a supervision assignment, a week's approval or a role.
+
+    ``changes`` maps a field name to ``[old, new]``; free-text fields are recorded
+    as changed without their contents. The object is named by type and id only:
+    the trail holds no names or e-mail addresses of its own.
+    """
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    environment = models.ForeignKey(
+        LearningEnvironment,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="audit_events",
+        verbose_name=_("learning environment"),
+    )
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    model = models.CharField(_("object type"), max_length=100)
+    object_id = models.PositiveBigIntegerField(_("object"))
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [
+            # The coordinator's audit page: one environment's events, newest first.
+            models.Index(fields=["environment", "-created_at"], name="auditevent_env_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.model}#{self.object_id}"

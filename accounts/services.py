@@ -1,9 +1,13 @@
+from importlib import import_module
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Invitation, Membership, Role, User
+from accounts.models import Invitation, Membership, Role, User, UserSession
 from environments.models import LearningEnvironment, Organisation, Programme
 
 
@@ -112,3 +116,75 @@ def invitation_accept_existing_user(*, invitation: Invitation, user: User) -> Me
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return membership
+
+
+# --- Sessions -----------------------------------------------------------------------
+
+
+def _session_store(session_key: str) -> SessionBase:
+    engine = import_module(settings.SESSION_ENGINE)
+    return engine.SessionStore(session_key=session_key)
+
+
+def device_summary(user_agent: str) -> str:
+    """A coarse description such as "Firefox · Windows", to recognise a session."""
+    browsers = [
+        ("Edg/", "Edge"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Chromium/", "Chromium"),
+        ("Safari/", "Safari"),
+    ]
+    systems = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ]
+    browser = next((name for marker, name in browsers if marker in user_agent), "")
+    system = next((name for marker, name in systems if marker in user_agent), "")
+    return " · ".join(part for part in (browser, system) if part)
+
+
+@transaction.atomic
+def user_session_start(*, user: User, session_key: str, user_agent: str = "") -> UserSession | None:
+    """Register a session that has just been signed in to.
+
+    Sessions whose row has gone (expired and cleared) take their entry with them;
+    a session key without a stored session (another session engine) is not tracked.
+    """
+    if not Session.objects.filter(pk=session_key).exists():
+        return None
+    user_session, _ = UserSession.objects.update_or_create(
+        session_id=session_key,
+        defaults={
+            "user": user,
+            "created_at": timezone.now(),
+            "device": device_summary(user_agent)[:100],
+        },
+    )
+    return user_session
+
+
+def user_session_end(*, user_session: UserSession) -> None:
+    """End one session: whoever uses it is logged out at their next request."""
+    _session_store(user_session.session_id).delete()
+    UserSession.objects.filter(pk=user_session.pk).delete()
+
+
+def user_sessions_end(*, user: User, keep: str | None = None) -> int:
+    """End all the user's sessions except ``keep`` (a session key). Returns how many."""
+    user_sessions = list(UserSession.objects.filter(user=user).exclude(session_id=keep or ""))
+    for user_session in user_sessions:
+        user_session_end(user_session=user_session)
+    return len(user_sessions)
+
+
+@transaction.atomic
+def sessions_clear_expired() -> int:
+    """Delete expired sessions, and with them their entries in the session lists."""
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

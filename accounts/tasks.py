@@ -30,3 +30,11 @@ def send_invitation_email(invitation_id: int) -> bool:
         body = render_to_string("accounts/email/invitation_body.txt", context)
     send_mail(subject, body, None, [invitation.email])
     return True
+
+
+@shared_task
+def clear_expired_sessions() -> int:
+    """Daily: expired sessions go from the database (``manage.py clearsessions``)."""
+    from accounts.services import sessions_clear_expired
+
+    return sessions_clear_expired()

@@ -1,28 +1,37 @@
+from datetime import UTC, datetime
+
 from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.adapters import remember_language
+from accounts.audit import describe
 from accounts.forms import AcceptInvitationForm, InvitationForm, LanguageForm
-from accounts.models import Invitation, User
+from accounts.models import AuditEvent, Invitation, User, UserSession
+from accounts.security_log import security_event
 from accounts.services import (
     InvitationError,
     invitation_accept_existing_user,
     invitation_accept_new_user,
     invitation_create,
     invitation_revoke,
+    user_session_end,
 )
+from accounts.sessions import SEEN_AT, end_other_sessions
 from environments.access import environment_for
 from ulvo.lib.http import AnyRequest, AuthedRequest
 
@@ -187,3 +196,71 @@ def set_language(request: AnyRequest) -> HttpResponse:
     if request.user.is_authenticated:
         User.objects.filter(pk=request.user.pk).update(language=language)
     return remember_language(response, language)
+
+
+@require_GET
+def session_list(request: AuthedRequest) -> HttpResponse:
+    """The user's signed-in sessions, this one first."""
+    current = request.session.session_key
+    entries = UserSession.objects.filter(
+        user=request.user, session__expire_date__gt=timezone.now()
+    ).select_related("session")
+    sessions = []
+    for entry in entries:
+        seen = entry.session.get_decoded().get(SEEN_AT)
+        sessions.append(
+            {
+                "entry": entry,
+                "current": entry.session_id == current,
+                "last_seen": datetime.fromtimestamp(seen, UTC) if seen else entry.created_at,
+            }
+        )
+    sessions.sort(key=lambda item: (not item["current"], -item["last_seen"].timestamp()))
+    return TemplateResponse(
+        request,
+        "accounts/session_list.html",
+        {
+            "sessions": sessions,
+            "has_others": any(not item["current"] for item in sessions),
+            "idle_minutes": int(settings.ULVO_SESSION_IDLE_TIMEOUT.total_seconds() // 60),
+            "max_hours": int(settings.ULVO_SESSION_MAX_AGE.total_seconds() // 3600),
+        },
+    )
+
+
+@require_POST
+def session_end(request: AuthedRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(UserSession, pk=pk, user=request.user)
+    security_event("session_ended", outcome="success", request=request, reason="user_request")
+    if entry.session_id == request.session.session_key:
+        logout(request)
+        return redirect(settings.LOGIN_URL)
+    user_session_end(user_session=entry)
+    messages.success(request, _("The session has been ended."))
+    return redirect("accounts:sessions")
+
+
+@require_POST
+def session_end_others(request: AuthedRequest) -> HttpResponse:
+    ended = end_other_sessions(request, request.user, reason="user_request")
+    if ended:
+        messages.success(request, _("All your other sessions have been ended."))
+    else:
+        messages.info(request, _("You had no other sessions."))
+    return redirect("accounts:sessions")
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@require_GET
+def audit_log(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Who changed what in the environment: placements, supervision, approvals, roles."""
+    environment = environment_for(request.user, pk, manage=True)
+    events = AuditEvent.objects.filter(environment=environment).select_related("actor")
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "accounts/audit_log.html",
+        {"environment": environment, "page": page, "rows": describe(list(page.object_list))},
+    )

@@ -1,3 +1,28 @@
+from django.urls import path
+
+from dashboards import views
+
 app_name = "dashboards"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("leeromgevingen/<int:pk>/dashboard/", views.environment_dashboard, name="environment"),
+    path("leeromgevingen/<int:pk>/dashboard/stages/", views.placements, name="placements"),
+    path("leeromgevingen/<int:pk>/dashboard/bijeenkomsten/", views.sessions, name="sessions"),
+    path("leeromgevingen/<int:pk>/dashboard/uren/", views.hours, name="hours"),
+    path(
+        "leeromgevingen/<int:pk>/dashboard/export/<slug:figure>.<str:fmt>",
+        views.export,
+        name="export",
+    ),
+    path(
+        "leeromgevingen/<int:pk>/organisaties/<int:organisation_pk>/dashboard/",
+        views.organisation_dashboard,
+        name="organisation",
+    ),
+    path("netwerken/<int:pk>/dashboard/", views.network_dashboard, name="network"),
+    path(
+        "netwerken/<int:pk>/dashboard/export/<slug:figure>.<str:fmt>",
+        views.network_export,
+        name="network_export",
+    ),
+]

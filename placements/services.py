@@ -66,7 +66,7 @@ def _week_entries(placement: Placement, start: datetime.date) -> Any:
 @transaction.atomic
 def week_submit(*, placement: Placement, start: datetime.date, student: User) -> Week:
     """Submit a week's draft and returned entries for sign-off."""
-    from placements.tasks import send_signoff_requests
+    from notifications.services import signoff_requests_queue
 
     start = week_start(start)
     entries = _week_entries(placement, start).select_for_update()
@@ -91,7 +91,9 @@ def week_submit(*, placement: Placement, start: datetime.date, student: User) ->
         actor_name=student.full_name or student.email,
         created_at=now,
     )
-    send_signoff_requests.delay_on_commit(week.pk)
+    # Through the outbox: the requests commit with the week, and a broker
+    # outage delays the e-mails instead of failing the submission.
+    signoff_requests_queue(week=week)
     return week
 
 

@@ -1,10 +1,18 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from environments.models import Domain
 from placements.models import Placement
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class SupervisionRole(models.TextChoices):
@@ -118,3 +126,139 @@ class ResponsibilityAgreement(models.Model):
             SupervisionRole.INSTITUTE: self.institute_supervisor,
         }
         return [(role.label, texts[role]) for role in SupervisionRole if texts[role].strip()]
+
+
+MAX_MEETING_TEXT = 4000
+
+
+class MeetingNoteQuerySet(models.QuerySet["MeetingNote"]):
+    def visible_to(self, user: User) -> MeetingNoteQuerySet:
+        """Notes the user wrote or that are about their own placement: nobody else,
+        not other supervisors, not coordinators."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(author=user) | Q(placement__student=user),
+            placement__in=Placement.objects.visible_to(user),
+        )
+
+
+class MeetingNote(models.Model):
+    """A supervisor's notes of a supervision meeting with the student, and what they agreed.
+
+    Seen by its author and the placement's student only; on purpose not in the admin.
+    """
+
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.CASCADE,
+        related_name="meeting_notes",
+        verbose_name=_("placement"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="meeting_notes",
+        verbose_name=_("supervisor"),
+    )
+    date = models.DateField(_("date of the meeting"))
+    notes = models.TextField(_("notes"), max_length=MAX_MEETING_TEXT)
+    agreements = models.TextField(_("agreements"), max_length=MAX_MEETING_TEXT, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MeetingNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("supervision meeting note")
+        verbose_name_plural = _("supervision meeting notes")
+        constraints = [
+            models.CheckConstraint(condition=~Q(notes=""), name="meeting_note_has_notes"),
+        ]
+        indexes = [
+            # A placement's notes, newest first (supervision page, supervisor's home).
+            models.Index(fields=["placement", "-date"], name="meeting_note_placement_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement} – {self.date:%d-%m-%Y}"
+
+
+class TimeKind(models.TextChoices):
+    PREPARATION = "preparation", _("preparing sessions")
+    SUPERVISION = "supervision", _("supervision")
+    MEETING = "meeting", _("meeting")
+    OTHER = "other", _("other")
+
+
+MIN_TIME_MINUTES = 5
+MAX_TIME_MINUTES = 12 * 60
+MAX_TIME_NOTE = 200
+
+
+class TimeLogQuerySet(models.QuerySet["TimeLog"]):
+    def visible_to(self, user: User) -> TimeLogQuerySet:
+        """A person's own hours; others (coordinators included) see totals only."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(person=user)
+
+
+class TimeLog(models.Model):
+    """Time a professional spent on the learning environment, for the balance dashboards."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="time_logs",
+        verbose_name=_("person"),
+    )
+    environment = models.ForeignKey(
+        "environments.LearningEnvironment",
+        on_delete=models.CASCADE,
+        related_name="time_logs",
+        verbose_name=_("learning environment"),
+    )
+    organisation = models.ForeignKey(
+        "environments.Organisation",
+        on_delete=models.PROTECT,
+        related_name="time_logs",
+        verbose_name=_("organisation"),
+    )
+    domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices)
+    date = models.DateField(_("date"))
+    minutes = models.PositiveSmallIntegerField(
+        _("minutes"),
+        validators=[MinValueValidator(MIN_TIME_MINUTES), MaxValueValidator(MAX_TIME_MINUTES)],
+    )
+    kind = models.CharField(_("kind of work"), max_length=15, choices=TimeKind.choices)
+    note = models.CharField(_("note"), max_length=MAX_TIME_NOTE, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = TimeLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        verbose_name = _("time invested")
+        verbose_name_plural = _("time invested")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=MIN_TIME_MINUTES) & Q(minutes__lte=MAX_TIME_MINUTES),
+                name="timelog_minutes_range",
+            ),
+        ]
+        indexes = [
+            # The balance dashboard and the coordinator's totals: one environment's hours in
+            # a period, summed per organisation and domain (covering on PostgreSQL).
+            models.Index(
+                fields=["environment", "date"],
+                include=["organisation", "domain", "minutes"],
+                name="timelog_env_date_idx",
+            ),
+            # A person's own hours, month by month.
+            models.Index(fields=["person", "date"], name="timelog_person_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.date} ({self.minutes} min)"

@@ -1,4 +1,5 @@
-"""Workflows of supervision: who supervises a placement, and the environment's agreement."""
+"""Workflows of supervision: who supervises a placement, the environment's agreement,
+meeting notes and the time professionals invest."""
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -6,7 +7,13 @@ from django.db.models import Exists, OuterRef, Q
 from accounts.models import Role
 from environments.models import Domain
 from placements.models import Placement
-from supervision.models import ResponsibilityAgreement, SupervisionAssignment, SupervisionRole
+from supervision.models import (
+    MeetingNote,
+    ResponsibilityAgreement,
+    SupervisionAssignment,
+    SupervisionRole,
+    TimeLog,
+)
 
 # Memberships that make someone a professional who may supervise in an environment.
 SUPERVISOR_ROLES = [Role.PRACTICE_SUPERVISOR, Role.SCHOOL_TRAINER, Role.INSTITUTE_SUPERVISOR]
@@ -90,3 +97,25 @@ def assignment_remove(*, assignment: SupervisionAssignment) -> None:
 def agreement_save(*, agreement: ResponsibilityAgreement) -> ResponsibilityAgreement:
     agreement.save()
     return agreement
+
+
+@transaction.atomic
+def meeting_note_save(*, note: MeetingNote) -> MeetingNote:
+    note.save()
+    return note
+
+
+@transaction.atomic
+def meeting_note_delete(*, note: MeetingNote) -> None:
+    note.delete()
+
+
+@transaction.atomic
+def time_log_save(*, entry: TimeLog) -> TimeLog:
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def time_log_delete(*, entry: TimeLog) -> None:
+    entry.delete()

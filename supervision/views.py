@@ -1,33 +1,66 @@
+import datetime
+import logging
+from itertools import groupby
+from typing import Any
+
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum, Window
+from django.db.models.functions import RowNumber, TruncMonth
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from environments.models import Domain, LearningEnvironment
+from accounts.models import Membership, User
+from environments.models import Domain, LearningEnvironment, OrganisationKind
+from learning_networks.models import Attendance, SessionStatus
 from placements.access import environment_to_manage, placement_for
-from placements.models import Placement, PlacementStatus
-from supervision.access import assignment_for
+from placements.models import Placement, PlacementStatus, Week, WeekStatus
+from reflections.models import Reflection
+from supervision.access import (
+    assignment_for,
+    environment_to_log_time,
+    meeting_note_for,
+    supervised_placement_for,
+    time_environments,
+    time_log_for,
+)
 from supervision.forms import (
     ASSIGNED_TWICE,
     CHOOSE_SUPERVISOR,
     NOT_IN_ENVIRONMENT,
     AgreementForm,
     AssignmentForm,
+    MeetingNoteForm,
+    PeriodForm,
+    TimeLogForm,
 )
-from supervision.models import ResponsibilityAgreement, SupervisionAssignment
+from supervision.models import (
+    MeetingNote,
+    ResponsibilityAgreement,
+    SupervisionAssignment,
+    TimeKind,
+    TimeLog,
+)
 from supervision.services import (
     AssignmentError,
     agreement_save,
     assignment_remove,
     assignment_save,
     is_own_domain,
+    meeting_note_delete,
+    meeting_note_save,
     own_domain_supervision,
+    time_log_delete,
+    time_log_save,
 )
 from ulvo.lib.http import AuthedRequest
+
+logger = logging.getLogger(__name__)
 
 # Where each service error belongs in the form.
 ASSIGNMENT_ERRORS = {
@@ -44,14 +77,28 @@ def _agreement(environment: LearningEnvironment) -> ResponsibilityAgreement | No
 
 
 def _supervision_context(
-    request: AuthedRequest, placement: Placement, form: AssignmentForm | None = None
+    request: AuthedRequest,
+    placement: Placement,
+    form: AssignmentForm | None = None,
+    note_form: MeetingNoteForm | None = None,
 ) -> dict[str, object]:
     assignments = list(placement.assignments.select_related("supervisor").order_by("role", "pk"))
     domain = placement.programme.domain
     may_manage = request.user.is_coordinator_of(placement.environment)
     if may_manage and form is None:
         form = AssignmentForm(placement=placement)
+    writes_notes = any(a.supervisor_id == request.user.pk for a in assignments)
+    if writes_notes and note_form is None:
+        note_form = MeetingNoteForm()
     return {
+        "meeting_notes": list(
+            MeetingNote.objects.visible_to(request.user)
+            .filter(placement=placement)
+            .select_related("author")
+        ),
+        "writes_notes": writes_notes,
+        "note_form": note_form if writes_notes else None,
+        "is_student": placement.student_id == request.user.pk,
         "placement": placement,
         "assignments": assignments,
         "student_domain": Domain(domain).label,
@@ -196,4 +243,391 @@ def environment_agreement(request: AuthedRequest, pk: int) -> HttpResponse:
         "supervision/agreement_form.html",
         {"environment": environment, "form": form},
         status=422 if request.method == "POST" else 200,
+    )
+
+
+# --- The supervisor's home ------------------------------------------------------------
+
+# Attendance at the last few held sessions says more than a rate over the whole year.
+RECENT_SESSIONS = 4
+# Per student, the oldest reflections waiting for a response are shown with a form;
+# the rest are counted and reached through the reflections list, so the page stays
+# small whatever a busy school trainer has waiting.
+REFLECTIONS_INLINE = 2
+
+
+def _waiting_reflections(user: User) -> tuple[dict[tuple[int, int], int], list[Reflection]]:
+    """Reflections shared with the user that have no response from them yet: the
+    number per (student, environment), and the oldest few of each."""
+    waiting = Reflection.objects.awaiting_response_from(user)
+    counts = {
+        (row["author_id"], row["environment_id"]): row["n"]
+        for row in waiting.order_by().values("author_id", "environment_id").annotate(n=Count("pk"))
+    }
+    oldest = list(
+        waiting.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("author_id"), F("environment_id")],
+                order_by=[F("published_at").asc(), F("pk").asc()],
+            )
+        )
+        .filter(rank__lte=REFLECTIONS_INLINE)
+        .order_by("published_at", "pk")
+    )
+    return counts, oldest
+
+
+def _recent_attendance(students: set[int], environments: set[int]) -> dict[int, list[Any]]:
+    """Per student: their last few held sessions of these environments, newest first."""
+    if not students:
+        return {}
+    ranked = (
+        Attendance.objects.filter(
+            user_id__in=students,
+            session__status=SessionStatus.HELD,
+            session__starts_at__lt=timezone.now(),
+            session__network__environment_id__in=environments,
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("user_id")], order_by=F("session__starts_at").desc()
+            )
+        )
+        .filter(rank__lte=RECENT_SESSIONS)
+        .select_related("session")
+        .order_by("user_id", "-session__starts_at")
+    )
+    per_student: dict[int, list[Any]] = {}
+    for attendance in ranked:
+        per_student.setdefault(attendance.user_id, []).append(attendance)
+    return per_student
+
+
+@require_GET
+def supervisor_home(request: AuthedRequest) -> HttpResponse:
+    """My supervisees, per environment: weeks to sign off, reflections to answer,
+    recent attendance and whether they have a supervisor from their own domain."""
+    user = request.user
+    active = Membership.objects.filter(user=user, is_active=True).values("environment_id")
+    my_notes = MeetingNote.objects.filter(placement=OuterRef("pk"), author=user).order_by(
+        "-date", "-pk"
+    )
+    placements = list(
+        Placement.objects.filter(
+            pk__in=SupervisionAssignment.objects.filter(supervisor=user).values("placement_id"),
+            environment_id__in=active,
+            status__in=[PlacementStatus.PLANNED, PlacementStatus.ACTIVE],
+        )
+        .select_related("student", "programme", "environment")
+        .annotate(
+            has_own=own_domain_supervision(),
+            last_meeting=Subquery(my_notes.values("date")[:1]),
+            note_count=Subquery(
+                MeetingNote.objects.filter(placement=OuterRef("pk"), author=user)
+                .order_by()
+                .values("placement")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=SupervisionAssignment.objects.filter(supervisor=user).order_by("role"),
+                to_attr="my_assignments",
+            ),
+            Prefetch(
+                "weeks",
+                queryset=Week.objects.filter(status=WeekStatus.SUBMITTED).order_by("start"),
+                to_attr="submitted_weeks",
+            ),
+        )
+        .order_by("environment__name", "environment__school_year", "student__full_name", "pk")
+    )
+    waiting_counts, oldest_waiting = _waiting_reflections(user)
+    by_student: dict[tuple[int, int], list[Reflection]] = {}
+    for reflection in oldest_waiting:
+        key = (reflection.author_id, reflection.environment_id)
+        by_student.setdefault(key, []).append(reflection)
+    attendance = _recent_attendance(
+        {p.student_id for p in placements}, {p.environment_id for p in placements}
+    )
+    for placement in placements:
+        placement.signs_off = any(a.signs_off for a in placement.my_assignments)
+        placement.waiting_weeks = placement.submitted_weeks if placement.signs_off else []
+        # A student with two placements in one environment: their reflections show once.
+        key = (placement.student_id, placement.environment_id)
+        placement.waiting_reflections = by_student.pop(key, [])
+        placement.waiting_count = waiting_counts.pop(key, 0)
+        placement.waiting_more = placement.waiting_count - len(placement.waiting_reflections)
+        placement.recent_attendance = attendance.get(placement.student_id, [])
+        placement.domain_label = Domain(placement.programme.domain).label
+    groups = [
+        {"environment": environment, "placements": list(rows)}
+        for environment, rows in groupby(placements, key=lambda p: p.environment)
+    ]
+    return TemplateResponse(
+        request,
+        "supervision/home.html",
+        {
+            "groups": groups,
+            "supervisee_count": len({p.student_id for p in placements}),
+            "time_environments": time_environments(user),
+        },
+    )
+
+
+# --- Meeting notes --------------------------------------------------------------------
+
+
+@require_POST
+def meeting_note_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A supervisor writes down a supervision meeting with the student."""
+    placement = supervised_placement_for(request.user, pk)
+    form = MeetingNoteForm(request.POST)
+    if form.is_valid():
+        note = form.save(commit=False)
+        note.placement = placement
+        note.author = request.user
+        meeting_note_save(note=note)
+        messages.success(request, _("Meeting notes saved."))
+        if not request.htmx:
+            return redirect(
+                reverse("supervision:placement", args=[placement.pk]) + "#meeting-notes"
+            )
+        form = None
+        status = 200
+    else:
+        status = 422
+    template_name = "supervision/placement_supervision.html"
+    if request.htmx:
+        template_name += "#meeting-notes"
+    return TemplateResponse(
+        request,
+        template_name,
+        _supervision_context(request, placement, note_form=form),
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_note_edit(request: AuthedRequest, note_pk: int) -> HttpResponse:
+    note = meeting_note_for(request.user, note_pk, write=True)
+    data = request.POST if request.method == "POST" else None
+    form = MeetingNoteForm(data, instance=note)
+    if request.method == "POST" and form.is_valid():
+        meeting_note_save(note=form.save(commit=False))
+        messages.success(request, _("Meeting notes saved."))
+        return redirect(
+            reverse("supervision:placement", args=[note.placement_id]) + "#meeting-notes"
+        )
+    return TemplateResponse(
+        request,
+        "supervision/meeting_note_form.html",
+        {"note": note, "placement": note.placement, "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def meeting_note_delete_view(request: AuthedRequest, note_pk: int) -> HttpResponse:
+    note = meeting_note_for(request.user, note_pk, write=True)
+    placement = note.placement
+    meeting_note_delete(note=note)
+    messages.success(request, _("Meeting notes deleted."))
+    if request.htmx:
+        placement = placement_for(request.user, placement.pk)
+        return TemplateResponse(
+            request,
+            "supervision/placement_supervision.html#meeting-notes",
+            _supervision_context(request, placement),
+        )
+    return redirect(reverse("supervision:placement", args=[placement.pk]) + "#meeting-notes")
+
+
+# --- Time invested by professionals -----------------------------------------------------
+
+
+def _month_of(value: str | None) -> datetime.date:
+    """The first day of the month asked for as YYYY-MM, or of this month."""
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        day = datetime.date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
+    if not 2000 <= day.year <= today.year + 1:
+        return today.replace(day=1)
+    return day
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def _time_context(
+    request: AuthedRequest,
+    environment: LearningEnvironment,
+    organisations: list[Any],
+    month: datetime.date,
+    form: TimeLogForm | None = None,
+) -> dict[str, Any]:
+    own = TimeLog.objects.visible_to(request.user).filter(environment=environment)
+    entries = list(
+        own.filter(date__gte=month, date__lt=_next_month(month))
+        .select_related("organisation")
+        .order_by("-date", "-created_at")
+    )
+    months = list(
+        own.annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(minutes=Sum("minutes"))
+        .order_by("-month")[:12]
+    )
+    if form is None:
+        form = TimeLogForm(
+            person=request.user, environment=environment, organisations=organisations
+        )
+    previous = (month - datetime.timedelta(days=1)).replace(day=1)
+    following = _next_month(month)
+    return {
+        "environment": environment,
+        "entries": entries,
+        "month": month,
+        "month_total": sum(entry.minutes for entry in entries),
+        "months": months,
+        "previous_month": previous,
+        "next_month": following if following <= timezone.localdate() else None,
+        "form": form,
+        "single_organisation": len(organisations) == 1,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def time_log(request: AuthedRequest, pk: int) -> HttpResponse:
+    """My hours in a learning environment, month by month, and a quick form to add some."""
+    environment, organisations = environment_to_log_time(request.user, pk)
+    month = _month_of(request.GET.get("maand"))
+    form = None
+    status = 200
+    if request.method == "POST":
+        form = TimeLogForm(
+            request.POST,
+            person=request.user,
+            environment=environment,
+            organisations=organisations,
+        )
+        if form.is_valid():
+            entry = time_log_save(entry=form.save(commit=False))
+            messages.success(request, _("Time logged."))
+            month = entry.date.replace(day=1)
+            if not request.htmx:
+                url = reverse("supervision:time_log", args=[environment.pk])
+                return redirect(f"{url}?maand={month:%Y-%m}")
+            form = None
+        else:
+            status = 422
+    template_name = "supervision/time_log.html"
+    if request.htmx and request.method == "POST":
+        template_name += "#time-log"
+    return TemplateResponse(
+        request,
+        template_name,
+        _time_context(request, environment, organisations, month, form),
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def time_log_edit(request: AuthedRequest, entry_pk: int) -> HttpResponse:
+    entry = time_log_for(request.user, entry_pk)
+    environment, organisations = environment_to_log_time(request.user, entry.environment_id)
+    data = request.POST if request.method == "POST" else None
+    form = TimeLogForm(
+        data,
+        instance=entry,
+        person=request.user,
+        environment=environment,
+        organisations=organisations,
+    )
+    if request.method == "POST" and form.is_valid():
+        entry = time_log_save(entry=form.save(commit=False))
+        messages.success(request, _("Time saved."))
+        url = reverse("supervision:time_log", args=[environment.pk])
+        return redirect(f"{url}?maand={entry.date:%Y-%m}")
+    return TemplateResponse(
+        request,
+        "supervision/time_log_form.html",
+        {"entry": entry, "environment": environment, "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def time_log_delete_view(request: AuthedRequest, entry_pk: int) -> HttpResponse:
+    entry = time_log_for(request.user, entry_pk)
+    environment, organisations = environment_to_log_time(request.user, entry.environment_id)
+    month = entry.date.replace(day=1)
+    time_log_delete(entry=entry)
+    messages.success(request, _("Time deleted."))
+    if request.htmx:
+        return TemplateResponse(
+            request,
+            "supervision/time_log.html#time-log",
+            _time_context(request, environment, organisations, month),
+        )
+    url = reverse("supervision:time_log", args=[environment.pk])
+    return redirect(f"{url}?maand={month:%Y-%m}")
+
+
+def _school_year(environment: LearningEnvironment) -> tuple[datetime.date, datetime.date]:
+    first = int(environment.school_year[:4])
+    return datetime.date(first, 8, 1), datetime.date(first + 1, 7, 31)
+
+
+@require_GET
+def time_totals(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Hours professionals invested in the environment, per organisation and domain.
+
+    Totals only: who logged what is theirs.
+    """
+    environment = environment_to_manage(request.user, pk)
+    start, end = _school_year(environment)
+    period = PeriodForm(request.GET or None, initial={"start": start, "end": end})
+    if period.is_bound and period.is_valid():
+        start, end = period.cleaned_data["start"] or start, period.cleaned_data["end"] or end
+    logs = TimeLog.objects.filter(environment=environment, date__gte=start, date__lte=end)
+    rows = list(
+        logs.values("organisation__name", "organisation__kind", "domain")
+        .annotate(minutes=Sum("minutes"), people=Count("person", distinct=True))
+        .order_by("organisation__kind", "organisation__name", "domain")
+    )
+    kinds = dict(OrganisationKind.choices)
+    domains = dict(Domain.choices)
+    for row in rows:
+        row["kind_label"] = kinds.get(row["organisation__kind"], "")
+        row["domain_label"] = domains.get(row["domain"], "")
+    per_domain = {
+        row["domain"]: row["minutes"]
+        for row in logs.values("domain").annotate(minutes=Sum("minutes")).order_by()
+    }
+    per_kind = {
+        row["kind"]: row["minutes"]
+        for row in logs.values("kind").annotate(minutes=Sum("minutes")).order_by()
+    }
+    total = sum(per_domain.values())
+    return TemplateResponse(
+        request,
+        "supervision/time_totals.html",
+        {
+            "environment": environment,
+            "period": period,
+            "start": start,
+            "end": end,
+            "rows": rows,
+            "per_domain": [(label, per_domain.get(value, 0)) for value, label in Domain.choices],
+            "per_kind": [(label, per_kind.get(value, 0)) for value, label in TimeKind.choices],
+            "total": total,
+        },
     )

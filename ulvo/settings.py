@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "accounts.middleware.SecurityLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.sessions.SessionTimeoutMiddleware",
+    "accounts.audit.AuditActorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -147,9 +150,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions live in the database so a Redis outage never logs people out.
+# Sessions live in the database so a Redis outage never logs people out, and each
+# user can see and end their sessions (accounts.UserSession). A session ends after
+# 30 minutes without a request and 12 hours after logging in, whatever happens
+# (accounts.sessions.SessionTimeoutMiddleware; checked by ulvo/checks.py).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
+ULVO_SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+ULVO_SESSION_MAX_AGE = timedelta(hours=12)
+SESSION_COOKIE_AGE = int(ULVO_SESSION_IDLE_TIMEOUT.total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -181,6 +189,9 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Changing the e-mail address asks for the password again (as do two-factor settings,
+# MFA_REAUTHENTICATION_REQUIRED's default; changing the password asks for the old one).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_PREVENT_ENUMERATION = True
 # Nobody can sign up, so an unknown address is never mailed an invitation to register.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
@@ -205,6 +216,11 @@ INVITATION_MAX_AGE = timedelta(days=int(env("ULVO_INVITATION_DAYS", "14")))
 
 # E-mailed sign-off links for supervisors without an account.
 SIGNOFF_LINK_MAX_AGE = timedelta(days=int(env("ULVO_SIGNOFF_LINK_DAYS", "14")))
+
+# Retention (privacy.tasks.retention_purge, daily): reflections and activity
+# descriptions go this long after a placement ended; import reports after their own.
+RETENTION_AFTER_PLACEMENT = timedelta(days=int(env("ULVO_RETENTION_DAYS", "365")))
+IMPORT_REPORT_RETENTION = timedelta(days=int(env("ULVO_IMPORT_REPORT_DAYS", "30")))
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -309,4 +325,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    # Logins, lockouts, refused requests and role changes, one JSON object per line
+    # (accounts/security_log.py); kept at INFO whatever DJANGO_LOG_LEVEL says.
+    "loggers": {"ulvo.security": {"level": "INFO"}},
 }

@@ -189,3 +189,27 @@ def test_anonymous_home_redirects_to_login_with_next(client: Client, db: None) -
 
     assert response.status_code == 302
     assert response["Location"] == f"{LOGIN_URL}?next=/"
+
+
+def test_repeated_failures_from_one_address_lock_every_account(client: Client, cast: Any) -> None:
+    # Ten wrong guesses at ten accounts, each below its own limit of five.
+    for number in range(10):
+        response = log_in(client, f"guess{number}@example.org", "not-the-password")
+        assert WRONG_CREDENTIALS in response.content.decode()
+
+    response = log_in(client, "student@example.org")
+
+    assert response.status_code == 200
+    assert LOCKED_OUT in response.content.decode()
+    assert not logged_in_user(client).is_authenticated
+
+
+def test_lockout_per_address_spares_other_addresses(client: Client, cast: Any) -> None:
+    for number in range(10):
+        log_in(client, f"guess{number}@example.org", "not-the-password")
+
+    elsewhere = Client(REMOTE_ADDR="192.0.2.10")
+    response = log_in(elsewhere, "student@example.org")
+
+    assert response.status_code == 302
+    assert logged_in_user(elsewhere) == cast.student

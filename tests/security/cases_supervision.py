@@ -1,4 +1,5 @@
-"""Supervision: a placement's supervisors, the coordinator's gap list and the agreement."""
+"""Supervision: a placement's supervisors, the coordinator's gap list and the agreement,
+the supervisor's home, meeting notes and the time professionals log."""
 
 from typing import Any
 
@@ -50,7 +51,131 @@ def assignment_data(cast: Any) -> dict[str, Any]:
     }
 
 
+# Meeting notes: written by the placement's supervisor; the student reads (403 on
+# writes), everyone else does not know they exist.
+NOTE_WRITE = statuses(
+    student=403,
+    supervisor=302,
+    bystander=404,
+    coordinator=404,
+    outsider=404,
+    other_coordinator=404,
+)
+NOTE_ADD = {**NOTE_WRITE, "coordinator": 403}
+# Own hours: supervisors and core-team members log; students and coordinators 403.
+LOG_TIME = statuses(student=403, coordinator=403, outsider=404, other_coordinator=404)
+# One's own logged time: nobody else knows it exists.
+OWN_TIME = statuses(
+    student=404, bystander=404, coordinator=404, outsider=404, other_coordinator=404
+)
+
+
+def make_note(cast: Any) -> Any:
+    import datetime
+
+    from supervision.models import MeetingNote
+
+    return MeetingNote.objects.get_or_create(
+        placement=cast.placement,
+        author=cast.supervisor,
+        date=datetime.date(2026, 11, 2),
+        defaults={"notes": "Leerdoelen besproken.", "agreements": "Volgende keer evalueren."},
+    )[0]
+
+
+def note_data(cast: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    return {
+        "date": timezone.localdate().isoformat(),
+        "notes": "Gesprek over de samenwerking met het buurtteam.",
+        "agreements": "Sanne maakt een afspraak.",
+    }
+
+
+def make_time_log(cast: Any) -> Any:
+    import datetime
+
+    from supervision.models import TimeLog
+
+    return TimeLog.objects.get_or_create(
+        person=cast.supervisor,
+        environment=cast.environment,
+        organisation=cast.school,
+        date=datetime.date(2026, 11, 2),
+        defaults={"domain": "educational", "minutes": 60, "kind": "supervision"},
+    )[0]
+
+
+def time_data(cast: Any) -> dict[str, Any]:
+    """The school trainer's hours for the school (the bystander works elsewhere: 422)."""
+    from django.utils import timezone
+
+    return {
+        "date": timezone.localdate().isoformat(),
+        "minutes": "90",
+        "kind": "preparation",
+        "organisation": cast.school.pk,
+        "domain": "educational",
+        "note": "Bijeenkomst voorbereid.",
+    }
+
+
 CASES = [
+    Case("supervision:home", statuses()),
+    Case(
+        "supervision:meeting_note_add",
+        NOTE_ADD,
+        method="post",
+        args=placement_pk,
+        data=note_data,
+    ),
+    Case(
+        "supervision:meeting_note_edit",
+        {**NOTE_WRITE, "supervisor": 200},
+        setup=make_note,
+        args=setup_pk,
+    ),
+    Case(
+        "supervision:meeting_note_edit",
+        NOTE_WRITE,
+        method="post",
+        setup=make_note,
+        args=setup_pk,
+        data=note_data,
+    ),
+    Case(
+        "supervision:meeting_note_delete",
+        NOTE_WRITE,
+        method="post",
+        setup=make_note,
+        args=setup_pk,
+    ),
+    Case("supervision:time_log", LOG_TIME, args=env_pk),
+    Case(
+        "supervision:time_log",
+        {**LOG_TIME, "supervisor": 302, "bystander": 422},
+        method="post",
+        args=env_pk,
+        data=time_data,
+    ),
+    Case("supervision:time_totals", COORDINATE, args=env_pk),
+    Case("supervision:time_log_edit", OWN_TIME, setup=make_time_log, args=setup_pk),
+    Case(
+        "supervision:time_log_edit",
+        {**OWN_TIME, "supervisor": 302},
+        method="post",
+        setup=make_time_log,
+        args=setup_pk,
+        data=time_data,
+    ),
+    Case(
+        "supervision:time_log_delete",
+        {**OWN_TIME, "supervisor": 302},
+        method="post",
+        setup=make_time_log,
+        args=setup_pk,
+    ),
     Case("supervision:placement", PLACEMENT_READ, args=placement_pk),
     Case(
         "supervision:placement",
@@ -103,6 +228,12 @@ CASES = [
 ]
 
 ALLOWED_WRITES = {
+    ("supervision:meeting_note_add", "supervisor"),
+    ("supervision:meeting_note_edit", "supervisor"),
+    ("supervision:meeting_note_delete", "supervisor"),
+    ("supervision:time_log", "supervisor"),
+    ("supervision:time_log_edit", "supervisor"),
+    ("supervision:time_log_delete", "supervisor"),
     ("supervision:placement", "coordinator"),
     ("supervision:assignment_edit", "coordinator"),
     ("supervision:assignment_remove", "coordinator"),

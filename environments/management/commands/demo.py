@@ -35,7 +35,10 @@ from environments.models import (
     Region,
 )
 from learning_networks.demo import create_demo_networks, print_session_hints
+from notifications.demo import create_demo_notifications
 from placements.demo import create_demo_placements, print_signoff_hints
+from reflections.demo import create_demo_reflections
+from supervision.demo import create_demo_supervision
 
 DEMO_DOMAIN = "@demo.ulvo.nl"
 DEMO_PASSWORD = "ulvo-demo-2026"
@@ -381,6 +384,9 @@ class Command(BaseCommand):
             self._people(world, reset_passwords=options["reset_passwords"])
             create_demo_placements(environments=world.environments.values(), stdout=self.stdout)
             create_demo_networks(environments=world.environments.values(), stdout=self.stdout)
+            create_demo_supervision(environments=world.environments.values(), stdout=self.stdout)
+            create_demo_reflections(environments=world.environments.values(), stdout=self.stdout)
+            create_demo_notifications(environments=world.environments.values(), stdout=self.stdout)
         self._print_logins(school_year)
         print_signoff_hints(environments=world.environments.values(), stdout=self.stdout)
         print_session_hints(environments=world.environments.values(), stdout=self.stdout)

@@ -1,0 +1,40 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from notifications.models import Delivery, Kind, Preference
+
+# A report longer than this is refused: figures per week over years are unreadable.
+MAX_REPORT_DAYS = 2 * 366
+
+
+class PreferencesForm(forms.Form):
+    """One choice per kind of message."""
+
+    def __init__(self, *args: object, user: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        current = dict(Preference.objects.filter(user=user).values_list("kind", "delivery"))
+        for kind, label in Kind.choices:
+            self.fields[kind] = forms.ChoiceField(
+                label=label,
+                choices=Delivery.choices,
+                initial=current.get(kind, Delivery.EMAIL),
+                widget=forms.RadioSelect,
+            )
+
+
+class ReportForm(forms.Form):
+    period_start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        start: datetime.date | None = data.get("period_start")
+        end: datetime.date | None = data.get("period_end")
+        if start and end:
+            if end < start:
+                self.add_error("period_end", _("The end lies before the start."))
+            elif (end - start).days > MAX_REPORT_DAYS:
+                self.add_error("period_end", _("A report covers at most two years."))
+        return data

@@ -1,0 +1,442 @@
+"""Every model that holds personal data, how it is exported and how it is erased.
+
+One ``PersonalData`` entry per (model, relation to the person). ``owner`` is the
+lookup from the model to the person whose data it is (a user, or for ``…email``
+lookups their e-mail address); ``export`` names the fields that go into "download
+all my data"; ``erasure`` says what happens when the person deletes their account:
+
+- ``DELETE``: the rows are removed;
+- ``ANONYMISE``: the rows stay, the link to the person is cut and their personal
+  text replaced (``clear``); used where the row belongs to someone else's record,
+  such as the reviewer of another student's week;
+- ``PSEUDONYMISE``: the rows stay linked to the account, which itself is kept
+  under a random pseudonym with its name, address and password removed; only for
+  what an institute must keep (placements and their signed-off hours), and with
+  every free text cleared.
+
+Models of the project without personal data are listed in ``NOT_PERSONAL`` with
+the reason. tests/privacy/test_registry.py fails when a model with a relation to
+the user or with personal-looking fields is in neither list, or when a relation
+to the user is not covered by an entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class Erasure(models.TextChoices):
+    DELETE = "delete", "delete"
+    ANONYMISE = "anonymise", "anonymise"
+    PSEUDONYMISE = "pseudonymise", "keep pseudonymised"
+
+
+# A value in ``clear`` replaced by the account's pseudonym.
+PSEUDONYM = object()
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    model: str
+    owner: str
+    erasure: Erasure
+    export: tuple[str, ...] = ()
+    # Field → value written when the rows are anonymised or pseudonymised.
+    clear: dict[str, Any] = field(default_factory=dict)
+    # Narrows the rows this entry erases (e.g. only approved entries are kept); the
+    # export ignores it, so one entry of the model exports all the person's rows.
+    where: Q | None = None
+    # Instead of owner: a custom selection (e.g. admin log entries about the user).
+    match: Callable[[User], Q] | None = None
+    # For many-to-many owners: the person is taken off the relation, the row stays.
+    unlink: bool = False
+    why: str = ""
+
+    @property
+    def model_class(self) -> type[models.Model]:
+        return apps.get_model(self.model)
+
+    def condition(self, user: User, *, narrowed: bool = True) -> Q:
+        if self.match is not None:
+            condition = self.match(user)
+        elif self.owner == "pk":
+            condition = Q(pk=user.pk)
+        elif self.owner.endswith("email"):
+            condition = Q(**{f"{self.owner}__iexact": user.email})
+        else:
+            condition = Q(**{self.owner: user})
+        if narrowed and self.where is not None:
+            condition &= self.where
+        return condition
+
+    def rows(self, user: User) -> models.QuerySet[Any]:
+        """The rows this entry erases."""
+        return self.model_class._default_manager.filter(self.condition(user)).distinct()
+
+    def export_rows(self, user: User) -> models.QuerySet[Any]:
+        """The rows exported: all of the person's, whatever happens to them on erasure."""
+        return self.model_class._default_manager.filter(
+            self.condition(user, narrowed=False)
+        ).distinct()
+
+
+def _sessions_of(user: User) -> Q:
+    """The person's login sessions: Django keeps the user id only inside the data."""
+    from django.contrib.sessions.models import Session
+
+    keys = [
+        session.session_key
+        for session in Session.objects.iterator()
+        if session.get_decoded().get("_auth_user_id") == str(user.pk)
+    ]
+    return Q(session_key__in=keys)
+
+
+def _admin_entries_about(user: User) -> Q:
+    from django.contrib.contenttypes.models import ContentType
+
+    return Q(content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk))
+
+
+REGISTRY: list[PersonalData] = [
+    # --- accounts ---------------------------------------------------------------------
+    PersonalData(
+        "accounts.User",
+        owner="pk",
+        erasure=Erasure.PSEUDONYMISE,
+        export=("email", "full_name", "language", "date_joined", "last_login"),
+        why="Kept under a pseudonym only while placements must be kept; deleted otherwise.",
+    ),
+    PersonalData(
+        "accounts.Membership",
+        owner="user",
+        erasure=Erasure.DELETE,
+        export=("environment", "role", "organisation", "programme", "is_active", "created_at"),
+    ),
+    PersonalData(
+        "accounts.Invitation",
+        owner="email",
+        erasure=Erasure.DELETE,
+        export=("environment", "email", "full_name", "role", "created_at", "accepted_at"),
+        why="Invitations sent to the person.",
+    ),
+    PersonalData(
+        "accounts.Invitation",
+        owner="accepted_by",
+        erasure=Erasure.DELETE,
+        why="An invitation the person accepted names them.",
+    ),
+    PersonalData(
+        "accounts.Invitation",
+        owner="invited_by",
+        erasure=Erasure.ANONYMISE,
+        clear={"invited_by": None},
+        why="Invitations the person sent belong to the invitees.",
+    ),
+    # --- allauth, two-factor, admin and sessions --------------------------------------
+    PersonalData(
+        "accounts.UserSession",
+        owner="user",
+        erasure=Erasure.DELETE,
+        export=("created_at", "device"),
+    ),
+    PersonalData(
+        "account.EmailAddress",
+        owner="user",
+        erasure=Erasure.DELETE,
+        export=("email", "verified", "primary"),
+    ),
+    PersonalData("account.EmailAddress", owner="email", erasure=Erasure.DELETE),
+    PersonalData(
+        "sessions.Session",
+        owner="session_data",
+        erasure=Erasure.DELETE,
+        match=_sessions_of,
+        why="Every login session ends with the account.",
+    ),
+    PersonalData(
+        "mfa.Authenticator",
+        owner="user",
+        erasure=Erasure.DELETE,
+        export=("type", "created_at", "last_used_at"),
+        why="The secret itself is never exported.",
+    ),
+    PersonalData(
+        "admin.LogEntry",
+        owner="user",
+        erasure=Erasure.DELETE,
+        why="Management actions by the person name them and what they changed.",
+    ),
+    PersonalData(
+        "admin.LogEntry",
+        owner="object_id",
+        erasure=Erasure.DELETE,
+        match=_admin_entries_about,
+        why="Management actions on the person's account name them.",
+    ),
+    # --- placements -------------------------------------------------------------------
+    PersonalData(
+        "placements.Placement",
+        owner="student",
+        erasure=Erasure.PSEUDONYMISE,
+        export=(
+            "programme",
+            "environment",
+            "school",
+            "neighbourhood_organisation",
+            "start_date",
+            "end_date",
+            "hours_per_week",
+            "status",
+        ),
+        why="The institute keeps the placement and its signed-off hours.",
+    ),
+    PersonalData(
+        "placements.ActivityEntry",
+        owner="placement__student",
+        erasure=Erasure.PSEUDONYMISE,
+        where=Q(status="approved"),
+        clear={"description": ""},
+        export=("date", "minutes", "setting", "kind", "disciplines", "description", "status"),
+        why="Signed-off hours are kept for the institute, without their description.",
+    ),
+    PersonalData(
+        "placements.ActivityEntry",
+        owner="placement__student",
+        erasure=Erasure.DELETE,
+        where=~Q(status="approved"),
+        why="Hours that were never signed off are not kept.",
+    ),
+    PersonalData(
+        "placements.Week",
+        owner="placement__student",
+        erasure=Erasure.PSEUDONYMISE,
+        where=Q(status="approved"),
+        clear={"comment": ""},
+        export=("start", "status", "submitted_at", "reviewed_at", "reviewer_name", "comment"),
+    ),
+    PersonalData(
+        "placements.Week",
+        owner="placement__student",
+        erasure=Erasure.DELETE,
+        where=~Q(status="approved"),
+    ),
+    PersonalData(
+        "placements.Week",
+        owner="reviewer",
+        erasure=Erasure.ANONYMISE,
+        clear={"reviewer": None, "reviewer_name": PSEUDONYM},
+        why="Weeks the person signed off belong to their students.",
+    ),
+    PersonalData(
+        "placements.WeekEvent",
+        owner="week__placement__student",
+        erasure=Erasure.PSEUDONYMISE,
+        clear={"comment": ""},
+        export=("week", "action", "actor_name", "comment", "created_at"),
+    ),
+    PersonalData(
+        "placements.WeekEvent",
+        owner="actor",
+        erasure=Erasure.ANONYMISE,
+        clear={"actor": None, "actor_name": PSEUDONYM},
+        export=("week", "action", "comment", "created_at"),
+        why="Sign-off steps the person took stay in their students' history, unnamed.",
+    ),
+    PersonalData(
+        "placements.ImportJob",
+        owner="created_by",
+        erasure=Erasure.ANONYMISE,
+        clear={"created_by": None},
+        export=("environment", "file_name", "state", "created_at"),
+    ),
+    PersonalData(
+        "placements.ImportJob",
+        owner="confirmed_by",
+        erasure=Erasure.ANONYMISE,
+        clear={"confirmed_by": None},
+    ),
+    PersonalData(
+        "placements.ImportJob",
+        owner="report",
+        erasure=Erasure.DELETE,
+        match=lambda user: Q(report__icontains=user.email),
+        why="An import's report lists the people in the file; a report that names the "
+        "person is removed (reports also expire, see privacy.retention).",
+    ),
+    # --- supervision ------------------------------------------------------------------
+    PersonalData(
+        "supervision.SupervisionAssignment",
+        owner="supervisor",
+        erasure=Erasure.DELETE,
+        export=("placement", "role", "domain", "guides", "assesses", "signs_off"),
+        why="The coordinator then sees the placement without this supervisor.",
+    ),
+    PersonalData(
+        "supervision.SupervisionAssignment",
+        owner="email",
+        erasure=Erasure.DELETE,
+        export=("placement", "name", "email", "role"),
+        why="Supervision recorded by name and address, before or without an account.",
+    ),
+    PersonalData(
+        "supervision.MeetingNote",
+        owner="placement__student",
+        erasure=Erasure.DELETE,
+        export=("placement", "date", "notes", "agreements"),
+        why="Notes of supervision meetings about the student.",
+    ),
+    PersonalData(
+        "supervision.MeetingNote",
+        owner="author",
+        erasure=Erasure.DELETE,
+        export=("placement", "date", "notes", "agreements"),
+        why="Notes the person wrote; they name the person as author.",
+    ),
+    PersonalData(
+        "supervision.TimeLog",
+        owner="person",
+        erasure=Erasure.DELETE,
+        export=("environment", "organisation", "date", "minutes", "kind", "note"),
+    ),
+    # --- learning networks ------------------------------------------------------------
+    PersonalData(
+        "learning_networks.NetworkMembership",
+        owner="user",
+        erasure=Erasure.DELETE,
+        export=("network", "core_team"),
+    ),
+    PersonalData(
+        "learning_networks.NetworkSession",
+        owner="facilitators",
+        erasure=Erasure.ANONYMISE,
+        unlink=True,
+        export=("theme", "starts_at", "ends_at"),
+        why="The session stays; the person is no longer named as its facilitator.",
+    ),
+    PersonalData(
+        "learning_networks.Attendance",
+        owner="user",
+        erasure=Erasure.DELETE,
+        export=("session", "answer", "reason", "presence", "checked_in_at"),
+    ),
+    PersonalData(
+        "learning_networks.SessionFeedback",
+        owner="user",
+        erasure=Erasure.DELETE,
+        export=("session", "usefulness", "relevance", "comment", "created_at"),
+    ),
+    PersonalData(
+        "learning_networks.Unavailability",
+        owner="user",
+        erasure=Erasure.DELETE,
+        export=("starts_at", "ends_at", "reason"),
+    ),
+    PersonalData(
+        "learning_networks.CalendarFeed",
+        owner="user",
+        erasure=Erasure.DELETE,
+        export=("created_at",),
+        why="Only the link's hash is stored and it is never exported.",
+    ),
+    # --- reflections ------------------------------------------------------------------
+    PersonalData(
+        "reflections.Reflection",
+        owner="author",
+        erasure=Erasure.DELETE,
+        export=("environment", "placement", "session", "text", "visibility", "created_at"),
+        why="Reflections are the student's own; feedback on them goes with them.",
+    ),
+    PersonalData(
+        "reflections.ReflectionFeedback",
+        owner="author",
+        erasure=Erasure.DELETE,
+        export=("reflection", "text", "created_at"),
+    ),
+    PersonalData(
+        "reflections.ReflectionFeedback",
+        owner="reflection__author",
+        erasure=Erasure.DELETE,
+        export=("text", "created_at"),
+        why="Responses to the person's reflections.",
+    ),
+    PersonalData("reflections.ReflectionRead", owner="reader", erasure=Erasure.DELETE),
+    PersonalData(
+        "reflections.OutcomeEvidence",
+        owner="student",
+        erasure=Erasure.DELETE,
+        export=("outcome", "reflection", "activity", "created_at"),
+    ),
+    PersonalData(
+        "reflections.LearningOutcome",
+        owner="created_by",
+        erasure=Erasure.ANONYMISE,
+        clear={"created_by": None},
+        why="Outcomes belong to the environment; only the author's name goes.",
+    ),
+    # --- notifications ----------------------------------------------------------------
+    PersonalData(
+        "notifications.Notification",
+        owner="recipient",
+        erasure=Erasure.DELETE,
+        export=("kind", "payload", "due_at", "status", "sent_at", "read_at"),
+    ),
+    PersonalData(
+        "notifications.Notification",
+        owner="email",
+        erasure=Erasure.DELETE,
+        why="Messages to the person's address before they had an account.",
+    ),
+    PersonalData(
+        "notifications.Preference",
+        owner="user",
+        erasure=Erasure.DELETE,
+        export=("kind", "delivery"),
+    ),
+    PersonalData(
+        "notifications.Report",
+        owner="requested_by",
+        erasure=Erasure.ANONYMISE,
+        clear={"requested_by": None},
+        export=("environment", "period_start", "period_end", "created_at"),
+        why="Reports hold counts per environment; only who asked for one is personal.",
+    ),
+    # Last: erasing the rows above records audit events of its own.
+    PersonalData(
+        "accounts.AuditEvent",
+        owner="actor",
+        erasure=Erasure.ANONYMISE,
+        clear={"actor": None},
+        export=("created_at", "environment", "action", "model", "object_id"),
+        why="The trail keeps what changed (by type and id, without names), not who.",
+    ),
+]
+
+# Project models without personal data, and why.
+NOT_PERSONAL: dict[str, str] = {
+    "environments.Region": "a region's name",
+    "environments.Organisation": "partner organisations, not people",
+    "environments.Programme": "programmes of the institutes",
+    "environments.LearningEnvironment": "an environment's name, neighbourhood and year",
+    "environments.ProgrammeTarget": "target numbers per programme",
+    "supervision.ResponsibilityAgreement": "the environment's task descriptions per role",
+    "learning_networks.LearningNetwork": "a network's name and description",
+    "learning_networks.LearningLine": "a learning line's title and description",
+}
+
+
+def entries_for(label: str) -> list[PersonalData]:
+    return [entry for entry in REGISTRY if entry.model == label]
+
+
+def registered_models() -> set[str]:
+    return {entry.model for entry in REGISTRY}

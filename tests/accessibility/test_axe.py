@@ -1,0 +1,124 @@
+"""axe-core finds no serious or critical WCAG 2.1 AA problem on the main pages of
+every role, at phone size (tests/conftest.py) and at desktop size."""
+
+import datetime
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Page
+
+from tests.accessibility.axe import sign_in, violations
+
+pytestmark = pytest.mark.e2e
+
+
+def seed(cast: Any) -> dict[str, Any]:
+    """A week waiting for sign-off, a shared reflection with a response."""
+    from placements.services import activity_create, week_submit
+    from reflections.models import Reflection
+    from reflections.services import reflection_feedback_add, reflection_save
+
+    day = timezone.localdate() - datetime.timedelta(days=7)
+    activity_create(
+        placement=cast.placement,
+        date=day,
+        minutes=90,
+        setting="school",
+        kind="classroom",
+        disciplines=["teacher"],
+        description="Rekenles in groep 5 ondersteund.",
+    )
+    week = week_submit(placement=cast.placement, start=day, student=cast.student)
+    reflection = reflection_save(
+        reflection=Reflection(
+            author=cast.student,
+            environment=cast.environment,
+            placement=cast.placement,
+            text="Samen met de buurtwerker een ouderavond voorbereid.",
+            visibility="supervisors",
+        ),
+        publish=True,
+    )
+    reflection_feedback_add(reflection=reflection, author=cast.supervisor, text="Mooi gedaan.")
+    return {"week": week, "reflection": reflection}
+
+
+def pages(cast: Any, seeded: dict[str, Any]) -> dict[str, list[str]]:
+    placement = [cast.placement.pk]
+    environment = [cast.environment.pk]
+    return {
+        "anonymous": [reverse("account_login"), reverse("privacy:policy")],
+        "student": [
+            reverse("home"),
+            reverse("placements:list"),
+            reverse("placements:detail", args=placement),
+            reverse("placements:overview", args=placement),
+            reverse("learning_networks:list"),
+            reverse("learning_networks:session", args=[cast.session.pk]),
+            reverse("learning_networks:session", args=[cast.past_session.pk]),
+            reverse("reflections:list"),
+            reverse("reflections:create"),
+            reverse("reflections:detail", args=[seeded["reflection"].pk]),
+            reverse("supervision:placement", args=placement),
+            reverse("notifications:list"),
+            reverse("notifications:preferences"),
+            reverse("accounts:sessions"),
+            reverse("privacy:policy"),
+        ],
+        "supervisor": [
+            reverse("home"),
+            reverse("placements:signoff_queue"),
+            reverse("placements:week_review", args=[seeded["week"].pk]),
+            reverse("supervision:home"),
+            reverse("supervision:placement", args=placement),
+            reverse("placements:detail", args=placement),
+            reverse("reflections:detail", args=[seeded["reflection"].pk]),
+            reverse("learning_networks:detail", args=[cast.network.pk]),
+            reverse("learning_networks:roster", args=[cast.past_session.pk]),
+            reverse("supervision:time_log", args=environment),
+        ],
+        "coordinator": [
+            reverse("home"),
+            reverse("environments:detail", args=environment),
+            reverse("placements:environment_placements", args=environment),
+            reverse("placements:create", args=environment),
+            reverse("placements:import_start", args=environment),
+            reverse("supervision:gaps", args=environment),
+            reverse("accounts:invitation_list", args=environment),
+            reverse("dashboards:environment", args=environment),
+            reverse("dashboards:placements", args=environment),
+            reverse("dashboards:sessions", args=environment),
+            reverse("dashboards:hours", args=environment),
+            reverse("reflections:outcomes", args=environment),
+            reverse("notifications:report_list", args=environment),
+            reverse("accounts:audit_log", args=environment),
+            reverse("privacy:policy"),
+        ],
+    }
+
+
+@pytest.mark.parametrize("role", ["anonymous", "student", "supervisor", "coordinator"])
+def test_main_pages_have_no_serious_violations(
+    transactional_db: None, cast: Any, live_server: Any, page: Page, role: str
+) -> None:
+    seeded = seed(cast)
+    if role != "anonymous":
+        sign_in(page, live_server.url, getattr(cast, role))
+    problems: dict[str, Any] = {}
+    for url in pages(cast, seeded)[role]:
+        response = page.goto(live_server.url + url)
+        assert response is not None and response.status == 200, url
+        page.wait_for_load_state("load")
+        found = violations(page)
+        if found:
+            problems[url] = found
+    # The same pages at desktop width, where the navigation is laid out differently.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for url in pages(cast, seeded)[role][:3]:
+        page.goto(live_server.url + url)
+        found = violations(page)
+        if found:
+            problems[f"{url} (desktop)"] = found
+    assert not problems, problems

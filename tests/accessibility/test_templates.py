@@ -1,0 +1,22 @@
+"""Static checks of the templates for what axe only sees on the pages it visits."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+
+
+def test_scrolling_tables_can_be_reached_with_the_keyboard() -> None:
+    """A region that scrolls sideways on a phone must take focus, or keyboard users
+    cannot scroll it (axe: scrollable-region-focusable)."""
+    missing = [
+        f"{path.relative_to(TEMPLATES)}: {tag}"
+        for path in TEMPLATES.rglob("*.html")
+        for tag in re.findall(
+            r"<div[^>]*class=\"[^\"]*\btable-scroll\b[^\"]*\"[^>]*>", path.read_text()
+        )
+        if 'tabindex="0"' not in tag
+    ]
+    assert not missing, missing

@@ -1,0 +1,166 @@
+"""Open redirects: every ``next`` parameter stays on this site.
+
+The places that follow a ``next`` (found with ``grep -rn '"next"'``): allauth's
+login, logout and re-authentication, the language switch, the answer to a session
+invitation and a response to a reflection. Each is tried with addresses that
+browsers read as another site.
+"""
+
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from learning_networks.models import Attendance
+from tests.accounts.factories import PASSWORD
+
+OFF_SITE = [
+    "https://evil.example/",
+    "//evil.example/",
+    "///evil.example/",
+    "/\\evil.example/",
+    "\\\\evil.example/",
+    "https:evil.example",
+    "http://testserver@evil.example/",
+    "/%09/evil.example",
+    "\t//evil.example",
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "https://testserver.evil.example/",
+]
+
+
+def stays_on_site(response: Any) -> None:
+    assert response.status_code in (301, 302, 303), response.status_code
+    # Read it as a browser does: tabs and newlines dropped, backslashes as slashes.
+    location = response["Location"]
+    for character in "\t\n\r":
+        location = location.replace(character, "")
+    location = location.strip().replace("\\", "/")
+    parts = urlsplit(location)
+    assert parts.scheme in ("", "http", "https"), location
+    assert parts.netloc in ("", "testserver"), location
+    assert location.startswith("/") or parts.netloc == "testserver", location
+    assert not location.startswith("//"), location
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_login(cast: Any, client: Client, target: str) -> None:
+    url = reverse("account_login") + "?" + urlencode({"next": target})
+
+    response = client.post(url, {"login": cast.student.email, "password": PASSWORD})
+
+    stays_on_site(response)
+    assert client.session.get("_auth_user_id") == str(cast.student.pk)
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_login_form_field(cast: Any, client: Client, target: str) -> None:
+    response = client.post(
+        reverse("account_login"),
+        {"login": cast.student.email, "password": PASSWORD, "next": target},
+    )
+
+    stays_on_site(response)
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_logout(cast: Any, login: Any, target: str) -> None:
+    response = login(cast.student).post(reverse("account_logout"), {"next": target})
+
+    stays_on_site(response)
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_reauthentication(cast: Any, login: Any, target: str) -> None:
+    url = reverse("account_reauthenticate") + "?" + urlencode({"next": target})
+
+    response = login(cast.student).post(url, {"password": PASSWORD})
+
+    stays_on_site(response)
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_language_switch(cast: Any, client: Client, login: Any, target: str) -> None:
+    for browser in (client, login(cast.student)):
+        response = browser.post(reverse("accounts:language"), {"language": "en", "next": target})
+        stays_on_site(response)
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_session_answer(cast: Any, login: Any, target: str) -> None:
+    client = login(cast.student)
+
+    response = client.post(
+        reverse("learning_networks:session_answer", args=[cast.session.pk]),
+        {"answer": "yes", "next": target},
+    )
+
+    stays_on_site(response)
+    assert Attendance.objects.get(session=cast.session, user=cast.student).answer == "yes"
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_reflection_response(cast: Any, login: Any, target: str) -> None:
+    from reflections.models import Reflection
+    from reflections.services import reflection_save
+
+    reflection = reflection_save(
+        reflection=Reflection(
+            author=cast.student,
+            environment=cast.environment,
+            placement=cast.placement,
+            text="Vandaag samen met de buurtwerker een ouderavond voorbereid.",
+            visibility="supervisors",
+            created_at=timezone.now(),
+        ),
+        publish=True,
+    )
+    client = login(cast.supervisor)
+    url = reverse("reflections:feedback_add", args=[reflection.pk])
+
+    response = client.post(url + "?" + urlencode({"next": target}), {"text": "Goed gedaan."})
+
+    stays_on_site(response)
+    response = client.post(url, {"text": "Nog een reactie.", "next": target})
+    stays_on_site(response)
+
+
+def test_a_page_on_this_site_is_followed(cast: Any, client: Client) -> None:
+    """The checks above must not pass by ignoring every ``next``."""
+    target = reverse("placements:list")
+    response = client.post(
+        reverse("account_login") + "?" + urlencode({"next": target}),
+        {"login": cast.student.email, "password": PASSWORD},
+    )
+    assert response["Location"] == target
+    response = client.post(reverse("accounts:language"), {"language": "nl", "next": target})
+    assert response["Location"] == target
+
+
+@pytest.mark.parametrize("location", ["//evil.example/", "/\\evil.example", "https://evil.example"])
+def test_the_check_catches_an_off_site_location(location: str) -> None:
+    from django.http import HttpResponseRedirect
+
+    response = HttpResponseRedirect("/")
+    response["Location"] = location
+    with pytest.raises(AssertionError):
+        stays_on_site(response)
+
+
+@pytest.mark.parametrize("target", OFF_SITE[:4])
+def test_login_with_two_factor(cast: Any, client: Client, target: str) -> None:
+    """The ``next`` survives the code step, and is still checked after it."""
+    from tests.accounts.test_journey_coordinator_invites import totp_code
+
+    url = reverse("account_login") + "?" + urlencode({"next": target})
+    response = client.post(url, {"login": cast.coordinator.email, "password": PASSWORD})
+    assert response["Location"].startswith(reverse("mfa_authenticate"))
+
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(cast.coordinator)})
+
+    stays_on_site(response)
+    assert client.session.get("_auth_user_id") == str(cast.coordinator.pk)

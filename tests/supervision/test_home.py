@@ -1,0 +1,224 @@
+"""The supervisor's home: my supervisees with what waits for me."""
+
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Membership, Role
+from environments.models import Domain
+from learning_networks.models import Attendance, Presence
+from learning_networks.services import attendance_register
+from supervision.models import SupervisionAssignment, SupervisionRole
+from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.placements.factories import PlacementFactory
+from tests.supervision.conftest import share_reflection, submit_week
+from tests.supervision.factories import MeetingNoteFactory
+
+HOME = reverse("supervision:home")
+
+
+def rows(response: Any) -> dict[int, Any]:
+    return {p.pk: p for group in response.context["groups"] for p in group["placements"]}
+
+
+def test_anonymous_is_sent_to_log_in(client: Client) -> None:
+    response = client.get(HOME)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_post_is_not_allowed(cast: Any, login: Any) -> None:
+    assert login(cast.supervisor).post(HOME).status_code == 405
+
+
+def test_supervisor_sees_what_waits_per_supervisee(cast: Any, login: Any) -> None:
+    week = submit_week(cast)
+    shared = share_reflection(cast.student, cast.environment, "Samen met de leerkracht geleerd.")
+    share_reflection(cast.student, cast.environment, "PRIVE-MARKER", visibility="private")
+    attendance = Attendance.objects.get(session=cast.past_session, user=cast.student)
+    attendance_register(attendance=attendance, presence=Presence.EXCUSED)
+    MeetingNoteFactory(placement=cast.placement, author=cast.supervisor)
+
+    response = login(cast.supervisor).get(HOME)
+
+    assert response.status_code == 200
+    [group] = response.context["groups"]
+    assert group["environment"] == cast.environment
+    [row] = group["placements"]
+    assert row.pk == cast.placement.pk
+    assert row.waiting_weeks == [week]
+    assert row.waiting_reflections == [shared]
+    assert [(a.session, a.presence) for a in row.recent_attendance] == [
+        (cast.past_session, Presence.EXCUSED)
+    ]
+    assert row.has_own is False  # a school trainer from education for a social-work student
+    assert row.note_count == 1
+    html = response.content.decode()
+    assert "Sanne Student" in html
+    assert week.get_absolute_url() in html
+    assert "Samen met de leerkracht geleerd." in html
+    assert "PRIVE-MARKER" not in html
+    assert reverse("reflections:feedback_add", args=[shared.pk]) in html
+    assert str(Domain.SOCIAL.label) in html
+    assert reverse("supervision:time_log", args=[cast.environment.pk]) in html
+
+
+def test_many_waiting_reflections_show_the_oldest_two_and_a_count(cast: Any, login: Any) -> None:
+    texts = [f"Reflectie nummer {n}." for n in range(5)]
+    shared = [share_reflection(cast.student, cast.environment, text) for text in texts]
+
+    response = login(cast.supervisor).get(HOME)
+
+    row = rows(response)[cast.placement.pk]
+    assert row.waiting_count == 5
+    assert row.waiting_reflections == shared[:2]
+    assert row.waiting_more == 3
+    html = response.content.decode()
+    assert html.count('class="respond-form"') == 2
+    assert "Reflectie nummer 1." in html and "Reflectie nummer 2." not in html
+    assert reverse("reflections:list") + "#shared-heading" in html
+
+
+def test_answered_reflections_and_approved_weeks_no_longer_wait(cast: Any, login: Any) -> None:
+    from placements.services import week_approve
+    from reflections.services import reflection_feedback_add
+
+    week = submit_week(cast)
+    week_approve(week=week, reviewer=cast.supervisor)
+    reflection = share_reflection(cast.student, cast.environment, "Over de leesgroep.")
+    reflection_feedback_add(reflection=reflection, author=cast.supervisor, text="Mooi gezien.")
+
+    row = rows(login(cast.supervisor).get(HOME))[cast.placement.pk]
+    assert row.waiting_weeks == []
+    assert row.waiting_reflections == []
+
+
+def test_only_the_supervisor_who_signs_off_sees_the_waiting_week(cast: Any, login: Any) -> None:
+    submit_week(cast)
+    SupervisionAssignment.objects.create(
+        placement=cast.placement,
+        supervisor=cast.bystander,
+        role=SupervisionRole.PRACTICE,
+        domain=Domain.SOCIAL,
+    )
+    row = rows(login(cast.bystander).get(HOME))[cast.placement.pk]
+    assert row.signs_off is False
+    assert row.waiting_weeks == []
+    assert row.has_own is True
+
+
+def test_others_see_no_supervisees(cast: Any, client: Client) -> None:
+    submit_week(cast)
+    for user in (cast.bystander, cast.coordinator, cast.student, cast.outsider):
+        client.force_login(user)
+        response = client.get(HOME)
+        assert response.status_code == 200
+        assert response.context["groups"] == []
+        assert "Sanne Student" not in response.content.decode()
+
+
+def test_supervision_ends_with_the_membership(cast: Any, login: Any) -> None:
+    Membership.objects.filter(user=cast.supervisor).update(is_active=False)
+    assert login(cast.supervisor).get(HOME).context["groups"] == []
+
+
+def test_query_count_does_not_grow_with_the_supervisees(cast: Any, client: Client) -> None:
+    client.force_login(cast.supervisor)
+    submit_week(cast)
+    share_reflection(cast.student, cast.environment, "Eerste reflectie.")
+    client.get(HOME)
+    with CaptureQueriesContext(connection) as few:
+        client.get(HOME)
+    for number in range(6):
+        student = UserFactory(full_name=f"Student {number}")
+        MembershipFactory(
+            user=student,
+            environment=cast.environment,
+            role=Role.STUDENT,
+            programme=cast.pabo,
+        )
+        placement = PlacementFactory(
+            environment=cast.environment, programme=cast.pabo, school=cast.school, student=student
+        )
+        SupervisionAssignment.objects.create(
+            placement=placement,
+            supervisor=cast.supervisor,
+            role=SupervisionRole.SCHOOL_TRAINER,
+            domain=Domain.EDUCATIONAL,
+            signs_off=True,
+        )
+        submit_week(cast, placement)
+        share_reflection(student, cast.environment, f"Reflectie {number}.")
+        MeetingNoteFactory(placement=placement, author=cast.supervisor)
+        from learning_networks.services import network_member_set, session_invite
+
+        network_member_set(network=cast.network, user=student)
+        session_invite(session=cast.past_session)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(HOME)
+    placements = rows(response)
+    assert len(placements) == 7
+    assert all(len(p.waiting_weeks) == 1 for p in placements.values())
+    assert all(len(p.waiting_reflections) == 1 for p in placements.values())
+    assert all(len(p.recent_attendance) == 1 for p in placements.values())
+    assert len(many) == len(few)
+
+
+def test_attendance_shows_the_last_four_held_sessions(cast: Any, login: Any) -> None:
+    import datetime
+
+    from learning_networks.models import NetworkSession, SessionStatus
+    from learning_networks.services import session_save
+
+    for weeks_ago in range(2, 7):
+        start = cast.past_session.starts_at - datetime.timedelta(weeks=weeks_ago)
+        session_save(
+            session=NetworkSession(
+                network=cast.network,
+                kind="mixed",
+                theme=f"Eerder {weeks_ago}",
+                starts_at=start,
+                ends_at=start + datetime.timedelta(hours=2),
+                status=SessionStatus.HELD,
+            ),
+            facilitators=[cast.supervisor],
+            audience_programmes=[],
+        )
+    row = rows(login(cast.supervisor).get(HOME))[cast.placement.pk]
+    assert [a.session.theme for a in row.recent_attendance] == [
+        "Gesprekstechnieken",
+        "Eerder 2",
+        "Eerder 3",
+        "Eerder 4",
+    ]
+
+
+def test_nav_link_only_for_people_with_a_supervisor_home(cast: Any, client: Client) -> None:
+    for user, shown in [
+        (cast.supervisor, True),
+        (cast.bystander, True),
+        (cast.student, False),
+        (cast.coordinator, False),
+    ]:
+        client.force_login(user)
+        html = client.get(reverse("home")).content.decode()
+        assert (f'href="{HOME}"' in html) is shown, user
+
+
+def test_hours_links_follow_the_rules_of_the_time_page(cast: Any, client: Client) -> None:
+    from supervision.access import time_environments
+
+    assert time_environments(cast.supervisor) == [cast.environment]
+    assert time_environments(cast.bystander) == [cast.environment]
+    assert time_environments(cast.student) == []
+    assert time_environments(cast.coordinator) == []
+    # A school trainer without an organisation has nothing to log for.
+    Membership.objects.filter(user=cast.supervisor).update(organisation=None)
+    assert time_environments(cast.supervisor) == []
+    client.force_login(cast.supervisor)
+    url = reverse("supervision:time_log", args=[cast.environment.pk])
+    assert client.get(url).status_code == 403
+    assert url not in client.get(HOME).content.decode()
