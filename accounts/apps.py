@@ -8,7 +8,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         import ulvo.checks  # noqa: F401  (registers the deploy checks)
-        from accounts import audit, sessions
+        from accounts import audit, navigation, sessions
 
         sessions.connect()
         audit.connect()
+        navigation.connect()

@@ -3,7 +3,8 @@
 Recorded from model signals, registered in one place (``connect``, called from
 ``AccountsConfig.ready``), so every path that saves these models is covered:
 views, services, the admin and the import tasks. Bulk ``update()`` and
-``bulk_create()`` bypass signals; the services that use them say so.
+``bulk_create()`` bypass signals: the import records its placements with
+``audit_bulk_created``.
 
 The actor is the user of the request being served (``AuditActorMiddleware`` keeps
 the request in a context variable); outside a request (tasks, commands) it is empty.
@@ -162,6 +163,26 @@ def _record(spec: Audited, instance: models.Model, action: str, changes: dict[st
         model=spec.label,
         object_id=instance.pk,
         changes=changes,
+    )
+
+
+def audit_bulk_created(instances: list[models.Model], *, actor_id: int | None) -> None:
+    """Record rows made with ``bulk_create``, which sends no signals (the import)."""
+    from accounts.models import AuditEvent
+
+    if not instances:
+        return
+    spec = next(s for s in AUDITED if s.label == instances[0]._meta.label)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            environment_id=spec.environment(instance),
+            actor_id=actor_id,
+            action="create",
+            model=spec.label,
+            object_id=instance.pk,
+            changes=_diff(spec, instance, None, only=None),
+        )
+        for instance in instances
     )
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.navigation import navigation_forget
 from notifications.models import Delivery, Kind, Notification, Preference, Status
 
 if TYPE_CHECKING:
@@ -171,6 +172,7 @@ def notifications_mark_read(*, user: User, notification_id: int | None = None) -
     rows = Notification.objects.for_user(user).unread()
     if notification_id is not None:
         rows = rows.filter(pk=notification_id)
+    navigation_forget(user.pk)  # the unread count in the navigation
     return rows.update(read_at=timezone.now())
 
 

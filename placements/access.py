@@ -17,14 +17,18 @@ def placement_for(user: User, pk: int, *, log: bool = False, manage: bool = Fals
     ``manage``: the user must coordinate the placement's environment.
     """
     placement = (
-        Placement.objects.visible_to(user)
-        .select_related(
+        Placement.objects.select_related(
             "student", "programme", "environment", "school", "neighbourhood_organisation"
         )
         .filter(pk=pk)
         .first()
     )
-    if placement is None:
+    # The student's own placement, the most visited, needs no further query;
+    # anyone else is checked against visible_to(), the one definition of who sees it.
+    if placement is None or (
+        placement.student_id != user.pk
+        and not Placement.objects.visible_to(user).filter(pk=placement.pk).exists()
+    ):
         raise Http404
     if log and placement.student_id != user.pk:
         raise PermissionDenied

@@ -18,6 +18,7 @@ from placements.models import (
     Discipline,
     Placement,
     PlacementStatus,
+    Setting,
     Week,
     Weekday,
     WeekStatus,
@@ -67,6 +68,8 @@ class ActivityEntryForm(forms.ModelForm):
     def __init__(self, *args: Any, placement: Placement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.placement = placement
+        # Radio buttons need no empty "choose one" option: none is checked until chosen.
+        self.fields["setting"].choices = Setting.choices
         self.fields["description"].help_text = _(
             "At most %(count)s characters. Do not name pupils."
         ) % {"count": MAX_DESCRIPTION}

@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audit_bulk_created
 from accounts.models import Invitation, Membership, Role, User
 from accounts.services import invitation_create
 from environments.models import LearningEnvironment, Organisation, OrganisationKind, Programme
@@ -1052,6 +1053,7 @@ def _create(
             )
         )
     Placement.objects.bulk_create(placements)
+    audit_bulk_created(placements, actor_id=invited_by.pk)
     result["placements"] = len(placements)
     return result
 

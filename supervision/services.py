@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import Role
+from accounts.navigation import navigation_forget
 from environments.models import Domain
 from placements.models import Placement
 from supervision.models import (
@@ -79,7 +80,12 @@ def assignment_save(*, assignment: SupervisionAssignment) -> SupervisionAssignme
         others = SupervisionAssignment.objects.filter(placement=placement, signs_off=True)
         if assignment.pk:
             others = others.exclude(pk=assignment.pk)
-        others.update(signs_off=False)
+        # One by one (one or two rows): each change reaches the audit trail, and the
+        # supervisor's navigation forgets its "Sign off" link.
+        for other in others:
+            other.signs_off = False
+            other.save(update_fields=["signs_off"])
+            navigation_forget(other.supervisor_id)
     try:
         with transaction.atomic():
             assignment.save()

@@ -1,6 +1,7 @@
 import datetime
 import logging
 from itertools import groupby
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
@@ -11,13 +12,16 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Membership, User
 from environments.models import Domain, LearningEnvironment, OrganisationKind
-from learning_networks.models import Attendance, SessionStatus
+from learning_networks.models import Attendance, Presence, SessionStatus
 from placements.access import environment_to_manage, placement_for
 from placements.models import Placement, PlacementStatus, Week, WeekStatus
 from reflections.models import Reflection
@@ -43,6 +47,7 @@ from supervision.models import (
     MeetingNote,
     ResponsibilityAgreement,
     SupervisionAssignment,
+    SupervisionRole,
     TimeKind,
     TimeLog,
 )
@@ -250,36 +255,59 @@ def environment_agreement(request: AuthedRequest, pk: int) -> HttpResponse:
 
 # Attendance at the last few held sessions says more than a rate over the whole year.
 RECENT_SESSIONS = 4
-# Per student, the oldest reflections waiting for a response are shown with a form;
-# the rest are counted and reached through the reflections list, so the page stays
-# small whatever a busy school trainer has waiting.
-REFLECTIONS_INLINE = 2
+# Per student, the oldest reflection waiting for a response is shown with a form; the
+# rest are counted and reached through the reflections list, so the page stays small
+# whatever a busy school trainer has waiting.
+REFLECTIONS_INLINE = 1
+# Likewise the oldest weeks waiting for sign-off; the sign-off queue has them all.
+WEEKS_INLINE = 3
+EXCERPT_CHARS = 240
+_PK = 2_147_483_646
 
 
-def _waiting_reflections(user: User) -> tuple[dict[tuple[int, int], int], list[Reflection]]:
-    """Reflections shared with the user that have no response from them yet: the
-    number per (student, environment), and the oldest few of each."""
-    waiting = Reflection.objects.awaiting_response_from(user)
-    counts = {
-        (row["author_id"], row["environment_id"]): row["n"]
-        for row in waiting.order_by().values("author_id", "environment_id").annotate(n=Count("pk"))
-    }
-    oldest = list(
-        waiting.annotate(
+def _url_maker(name: str) -> Any:
+    """``reverse(name, args=[pk])`` for many pks at the cost of one reverse."""
+    prefix, suffix = reverse(name, args=[_PK]).split(str(_PK))
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+def _waiting_reflections(user: User) -> dict[tuple[int, int], Reflection]:
+    """Reflections shared with the user that have no response from them yet, per
+    (student, environment): the oldest, with the number waiting as ``waiting``. One
+    query."""
+    partition = [F("author_id"), F("environment_id")]
+    oldest = (
+        Reflection.objects.awaiting_response_from(user)
+        .annotate(
             rank=Window(
                 RowNumber(),
-                partition_by=[F("author_id"), F("environment_id")],
+                partition_by=partition,
                 order_by=[F("published_at").asc(), F("pk").asc()],
-            )
+            ),
+            waiting=Window(Count("pk"), partition_by=partition),
         )
         .filter(rank__lte=REFLECTIONS_INLINE)
         .order_by("published_at", "pk")
     )
-    return counts, oldest
+    return {(r.author_id, r.environment_id): r for r in oldest}
+
+
+def _short_date() -> Any:
+    """``date_format(day, "j M")`` for many days, at the cost of twelve month names."""
+    months: dict[int, str] = {}
+
+    def short(day: datetime.date) -> str:
+        if day.month not in months:
+            months[day.month] = str(MONTHS_3[day.month]).title()
+        return f"{day.day} {months[day.month]}"
+
+    return short
 
 
 def _recent_attendance(students: set[int], environments: set[int]) -> dict[int, list[Any]]:
-    """Per student: their last few held sessions of these environments, newest first."""
+    """Per student: their last few held sessions of these environments, newest first,
+    as rows with the ``session_id``, ``theme``, ``presence`` and, for the page, the
+    session's ``url``, its ``day`` and the ``presence_label``."""
     if not students:
         return {}
     ranked = (
@@ -295,74 +323,168 @@ def _recent_attendance(students: set[int], environments: set[int]) -> dict[int, 
             )
         )
         .filter(rank__lte=RECENT_SESSIONS)
-        .select_related("session")
         .order_by("user_id", "-session__starts_at")
+        .values_list("user_id", "presence", "session_id", "session__theme", "session__starts_at")
     )
+    session_url = _url_maker("learning_networks:session")
+    short = _short_date()
+    presences = {value: str(label) for value, label in Presence.choices}
     per_student: dict[int, list[Any]] = {}
-    for attendance in ranked:
-        per_student.setdefault(attendance.user_id, []).append(attendance)
+    for user_id, presence, session_id, theme, starts_at in ranked:
+        per_student.setdefault(user_id, []).append(
+            SimpleNamespace(
+                session_id=session_id,
+                theme=theme,
+                presence=presence,
+                url=session_url(session_id),
+                day=short(timezone.localtime(starts_at)),
+                presence_label=presences.get(presence, presence),
+            )
+        )
     return per_student
+
+
+def _supervisees(user: User) -> list[Placement]:
+    """My placements to supervise, once each, with my roles (``my_roles``) and whether
+    I sign off their weeks (``signs_off``). One query: a row per assignment of mine,
+    merged here."""
+    active = Membership.objects.filter(user=user, is_active=True).values("environment_id")
+    mine = MeetingNote.objects.filter(placement=OuterRef("pk"), author=user).order_by()
+    rows = (
+        Placement.objects.filter(
+            assignments__supervisor=user,
+            environment_id__in=active,
+            status__in=[PlacementStatus.PLANNED, PlacementStatus.ACTIVE],
+        )
+        .select_related("student", "programme", "environment")
+        .only(
+            "student_id",
+            "environment_id",
+            "programme_id",
+            "student__full_name",
+            "programme__name",
+            "programme__domain",
+            "environment__name",
+            "environment__school_year",
+        )
+        .annotate(
+            my_role=F("assignments__role"),
+            my_signs_off=F("assignments__signs_off"),
+            has_own=own_domain_supervision(),
+            last_meeting=Subquery(mine.order_by("-date", "-pk").values("date")[:1]),
+            note_count=Subquery(mine.values("placement").annotate(n=Count("pk")).values("n")),
+        )
+        .order_by(
+            "environment__name",
+            "environment__school_year",
+            "student__full_name",
+            "pk",
+            "assignments__role",
+        )
+    )
+    placements: dict[int, Placement] = {}
+    for row in rows:
+        role = str(SupervisionRole(row.my_role).label)
+        seen = placements.get(row.pk)
+        if seen is not None:
+            seen.my_roles.append(role)
+            seen.signs_off = seen.signs_off or row.my_signs_off
+            continue
+        row.my_roles = [role]
+        row.signs_off = row.my_signs_off
+        placements[row.pk] = row
+    return list(placements.values())
+
+
+def _waiting_weeks(placements: list[Placement]) -> dict[int, list[Week]]:
+    """Per placement whose weeks I sign off: its submitted weeks, oldest first."""
+    signing = [p.pk for p in placements if p.signs_off]
+    if not signing:
+        return {}
+    week_url = _url_maker("placements:week_review")
+    short = _short_date()
+    per_placement: dict[int, list[Week]] = {}
+    for week in (
+        Week.objects.filter(placement_id__in=signing, status=WeekStatus.SUBMITTED)
+        .only("placement_id", "start")
+        .order_by("start", "pk")
+    ):
+        week.url = week_url(week.pk)
+        week.label = _("Week of %(start)s – %(end)s") % {
+            "start": short(week.start),
+            "end": date_format(week.end, "j M Y"),
+        }
+        per_placement.setdefault(week.placement_id, []).append(week)
+    return per_placement
 
 
 @require_GET
 def supervisor_home(request: AuthedRequest) -> HttpResponse:
     """My supervisees, per environment: weeks to sign off, reflections to answer,
-    recent attendance and whether they have a supervisor from their own domain."""
+    recent attendance and whether they have a supervisor from their own domain.
+
+    A fixed number of queries, and per student a compact card whose texts and links
+    are made here: the template only places them (it is the slow part of the page)."""
     user = request.user
-    active = Membership.objects.filter(user=user, is_active=True).values("environment_id")
-    my_notes = MeetingNote.objects.filter(placement=OuterRef("pk"), author=user).order_by(
-        "-date", "-pk"
-    )
-    placements = list(
-        Placement.objects.filter(
-            pk__in=SupervisionAssignment.objects.filter(supervisor=user).values("placement_id"),
-            environment_id__in=active,
-            status__in=[PlacementStatus.PLANNED, PlacementStatus.ACTIVE],
-        )
-        .select_related("student", "programme", "environment")
-        .annotate(
-            has_own=own_domain_supervision(),
-            last_meeting=Subquery(my_notes.values("date")[:1]),
-            note_count=Subquery(
-                MeetingNote.objects.filter(placement=OuterRef("pk"), author=user)
-                .order_by()
-                .values("placement")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-        )
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=SupervisionAssignment.objects.filter(supervisor=user).order_by("role"),
-                to_attr="my_assignments",
-            ),
-            Prefetch(
-                "weeks",
-                queryset=Week.objects.filter(status=WeekStatus.SUBMITTED).order_by("start"),
-                to_attr="submitted_weeks",
-            ),
-        )
-        .order_by("environment__name", "environment__school_year", "student__full_name", "pk")
-    )
-    waiting_counts, oldest_waiting = _waiting_reflections(user)
-    by_student: dict[tuple[int, int], list[Reflection]] = {}
-    for reflection in oldest_waiting:
-        key = (reflection.author_id, reflection.environment_id)
-        by_student.setdefault(key, []).append(reflection)
+    placements = _supervisees(user)
+    weeks = _waiting_weeks(placements)
+    waiting = _waiting_reflections(user)
     attendance = _recent_attendance(
         {p.student_id for p in placements}, {p.environment_id for p in placements}
     )
+    placement_url = _url_maker("placements:detail")
+    supervision_url = _url_maker("supervision:placement")
+    reflection_url = _url_maker("reflections:detail")
+    feedback_url = _url_maker("reflections:feedback_add")
     for placement in placements:
-        placement.signs_off = any(a.signs_off for a in placement.my_assignments)
-        placement.waiting_weeks = placement.submitted_weeks if placement.signs_off else []
+        placement.student_name = placement.student.full_name
+        placement.url = placement_url(placement.pk)
+        placement.notes_url = supervision_url(placement.pk) + "#meeting-notes"
+        facts = [_("domain: %(domain)s") % {"domain": Domain(placement.programme.domain).label}]
+        facts += [_("my role: %(role)s") % {"role": role} for role in placement.my_roles]
+        placement.facts = " · ".join(facts)
+        placement.waiting_weeks = weeks.get(placement.pk, []) if placement.signs_off else []
+        placement.shown_weeks = placement.waiting_weeks[:WEEKS_INLINE]
+        placement.weeks_more = len(placement.waiting_weeks) > WEEKS_INLINE
+        if placement.waiting_weeks:
+            n = len(placement.waiting_weeks)
+            placement.weeks_label = ngettext(
+                "%(counter)s week waits for my sign-off",
+                "%(counter)s weeks wait for my sign-off",
+                n,
+            ) % {"counter": n}
         # A student with two placements in one environment: their reflections show once.
-        key = (placement.student_id, placement.environment_id)
-        placement.waiting_reflections = by_student.pop(key, [])
-        placement.waiting_count = waiting_counts.pop(key, 0)
+        reflection = waiting.pop((placement.student_id, placement.environment_id), None)
+        placement.waiting_reflections = [reflection] if reflection else []
+        placement.waiting_count = reflection.waiting if reflection else 0
         placement.waiting_more = placement.waiting_count - len(placement.waiting_reflections)
+        if reflection:
+            reflection.url = reflection_url(reflection.pk)
+            reflection.feedback_url = feedback_url(reflection.pk)
+            reflection.day = date_format(timezone.localtime(reflection.published_at), "j F Y")
+            reflection.excerpt = Truncator(reflection.text).chars(EXCERPT_CHARS)
+            placement.reflections_label = ngettext(
+                "%(counter)s reflection waits for my response",
+                "%(counter)s reflections wait for my response",
+                placement.waiting_count,
+            ) % {"counter": placement.waiting_count}
+            if placement.waiting_more:
+                placement.more_label = ngettext(
+                    "%(counter)s more reflection in my reflections list",
+                    "%(counter)s more reflections in my reflections list",
+                    placement.waiting_more,
+                ) % {"counter": placement.waiting_more}
         placement.recent_attendance = attendance.get(placement.student_id, [])
-        placement.domain_label = Domain(placement.programme.domain).label
+        if placement.note_count:
+            placement.notes_label = ngettext(
+                "%(counter)s meeting note", "%(counter)s meeting notes", placement.note_count
+            ) % {"counter": placement.note_count}
+        else:
+            placement.notes_label = _("Write meeting notes")
+        if placement.last_meeting:
+            placement.last_meeting_label = _("last meeting %(date)s") % {
+                "date": date_format(placement.last_meeting, "j F Y")
+            }
     groups = [
         {"environment": environment, "placements": list(rows)}
         for environment, rows in groupby(placements, key=lambda p: p.environment)
@@ -374,6 +496,9 @@ def supervisor_home(request: AuthedRequest) -> HttpResponse:
             "groups": groups,
             "supervisee_count": len({p.student_id for p in placements}),
             "time_environments": time_environments(user),
+            "home_url": reverse("supervision:home"),
+            "reflections_url": reverse("reflections:list") + "#shared-heading",
+            "signoff_url": reverse("placements:signoff_queue"),
         },
     )
 

@@ -217,6 +217,10 @@ INVITATION_MAX_AGE = timedelta(days=int(env("ULVO_INVITATION_DAYS", "14")))
 # E-mailed sign-off links for supervisors without an account.
 SIGNOFF_LINK_MAX_AGE = timedelta(days=int(env("ULVO_SIGNOFF_LINK_DAYS", "14")))
 
+# How long a user's navigation (accounts/navigation.py) is kept in the cache; changes
+# to memberships, assignments and notifications forget it at once.
+ULVO_NAV_CACHE_SECONDS = 60
+
 # Retention (privacy.tasks.retention_purge, daily): reflections and activity
 # descriptions go this long after a placement ended; import reports after their own.
 RETENTION_AFTER_PLACEMENT = timedelta(days=int(env("ULVO_RETENTION_DAYS", "365")))

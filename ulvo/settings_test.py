@@ -13,3 +13,6 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # asserted. Tasks themselves are tested by calling them and by a round trip
 # through a real worker on Redis (tests/test_celery_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
+# The navigation is not cached in tests, so a page's query count does not depend on
+# the requests before it; tests/dashboards/test_navigation.py tests the cache.
+ULVO_NAV_CACHE_SECONDS = 0

@@ -647,3 +647,9 @@ def test_the_inline_edit_form_does_not_reuse_the_quick_log_ids(cast: Any, studen
 
     assert field_ids(fragment)
     assert field_ids(fragment).isdisjoint(field_ids(page))
+
+
+def test_the_setting_radios_offer_no_empty_choice(cast: Any, student: Client) -> None:
+    html = student.get(reverse("placements:detail", args=[cast.placement.pk])).content.decode()
+    values = re.findall(r'<input type="radio" name="setting" value="([^"]*)"', html)
+    assert values and all(values), values

@@ -291,6 +291,18 @@ def test_dry_run_then_import_creates_placements_accounts_and_invitations(
         "nina.nieuw@example.org",
         "piet.nieuw@example.org",
     ]
+    # The audit trail names the coordinator who confirmed, for every placement.
+    from accounts.models import AuditEvent
+
+    created = AuditEvent.objects.filter(model="placements.Placement", action="create").exclude(
+        object_id=cast.placement.pk
+    )
+    assert set(created.values_list("object_id", flat=True)) == set(
+        imported(cast).values_list("pk", flat=True)
+    )
+    assert set(created.values_list("actor_id", "environment_id")) == {
+        (cast.coordinator.pk, cast.environment.pk)
+    }
 
 
 def test_running_the_import_again_creates_nothing_new(

@@ -252,6 +252,16 @@ def test_choosing_signs_off_moves_it(cast: Any, client: Client) -> None:
     assert response.status_code == 302
     signers = cast.placement.assignments.filter(signs_off=True)
     assert [a.supervisor for a in signers] == [cast.bystander]
+    # Taking the sign-off from the school trainer is in the audit trail too.
+    from accounts.models import AuditEvent
+
+    previous = cast.placement.assignments.get(supervisor=cast.supervisor)
+    assert AuditEvent.objects.filter(
+        model="supervision.SupervisionAssignment",
+        object_id=previous.pk,
+        action="update",
+        actor=cast.coordinator,
+    ).exists()
 
 
 # --- Editing and removing -----------------------------------------------------

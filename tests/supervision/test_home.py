@@ -51,8 +51,8 @@ def test_supervisor_sees_what_waits_per_supervisee(cast: Any, login: Any) -> Non
     assert row.pk == cast.placement.pk
     assert row.waiting_weeks == [week]
     assert row.waiting_reflections == [shared]
-    assert [(a.session, a.presence) for a in row.recent_attendance] == [
-        (cast.past_session, Presence.EXCUSED)
+    assert [(a.session_id, a.presence) for a in row.recent_attendance] == [
+        (cast.past_session.pk, Presence.EXCUSED)
     ]
     assert row.has_own is False  # a school trainer from education for a social-work student
     assert row.note_count == 1
@@ -61,12 +61,17 @@ def test_supervisor_sees_what_waits_per_supervisee(cast: Any, login: Any) -> Non
     assert week.get_absolute_url() in html
     assert "Samen met de leerkracht geleerd." in html
     assert "PRIVE-MARKER" not in html
+    assert html.count('class="respond-form"') == 1
     assert reverse("reflections:feedback_add", args=[shared.pk]) in html
+    assert shared.get_absolute_url() in html
+    assert cast.past_session.get_absolute_url() in html
+    assert str(Presence.EXCUSED.label) in html
+    assert reverse("supervision:placement", args=[cast.placement.pk]) + "#meeting-notes" in html
     assert str(Domain.SOCIAL.label) in html
     assert reverse("supervision:time_log", args=[cast.environment.pk]) in html
 
 
-def test_many_waiting_reflections_show_the_oldest_two_and_a_count(cast: Any, login: Any) -> None:
+def test_many_waiting_reflections_show_the_oldest_and_a_count(cast: Any, login: Any) -> None:
     texts = [f"Reflectie nummer {n}." for n in range(5)]
     shared = [share_reflection(cast.student, cast.environment, text) for text in texts]
 
@@ -74,11 +79,12 @@ def test_many_waiting_reflections_show_the_oldest_two_and_a_count(cast: Any, log
 
     row = rows(response)[cast.placement.pk]
     assert row.waiting_count == 5
-    assert row.waiting_reflections == shared[:2]
-    assert row.waiting_more == 3
+    assert row.waiting_reflections == shared[:1]
+    assert row.waiting_more == 4
     html = response.content.decode()
-    assert html.count('class="respond-form"') == 2
-    assert "Reflectie nummer 1." in html and "Reflectie nummer 2." not in html
+    assert html.count('class="respond-form"') == 1
+    assert reverse("reflections:feedback_add", args=[shared[0].pk]) in html
+    assert "Reflectie nummer 0." in html and "Reflectie nummer 1." not in html
     assert reverse("reflections:list") + "#shared-heading" in html
 
 
@@ -106,6 +112,7 @@ def test_only_the_supervisor_who_signs_off_sees_the_waiting_week(cast: Any, logi
     )
     row = rows(login(cast.bystander).get(HOME))[cast.placement.pk]
     assert row.signs_off is False
+    assert row.my_roles == [str(SupervisionRole.PRACTICE.label)]  # not the school trainer's
     assert row.waiting_weeks == []
     assert row.has_own is True
 
@@ -188,7 +195,7 @@ def test_attendance_shows_the_last_four_held_sessions(cast: Any, login: Any) -> 
             audience_programmes=[],
         )
     row = rows(login(cast.supervisor).get(HOME))[cast.placement.pk]
-    assert [a.session.theme for a in row.recent_attendance] == [
+    assert [a.theme for a in row.recent_attendance] == [
         "Gesprekstechnieken",
         "Eerder 2",
         "Eerder 3",
@@ -222,3 +229,30 @@ def test_hours_links_follow_the_rules_of_the_time_page(cast: Any, client: Client
     url = reverse("supervision:time_log", args=[cast.environment.pk])
     assert client.get(url).status_code == 403
     assert url not in client.get(HOME).content.decode()
+
+
+def test_many_waiting_weeks_show_the_oldest_three_and_the_queue(cast: Any, login: Any) -> None:
+    import datetime
+
+    from placements.models import Week, WeekStatus
+
+    latest = submit_week(cast)
+    earlier = [
+        Week.objects.create(
+            placement=cast.placement,
+            start=latest.start - datetime.timedelta(weeks=n),
+            status=WeekStatus.SUBMITTED,
+        )
+        for n in range(4, 0, -1)
+    ]
+
+    response = login(cast.supervisor).get(HOME)
+
+    row = rows(response)[cast.placement.pk]
+    assert row.waiting_weeks == [*earlier, latest]
+    assert "5" in row.weeks_label
+    html = response.content.decode()
+    assert row.weeks_label in html
+    assert all(week.get_absolute_url() in html for week in earlier[:3])
+    assert all(week.get_absolute_url() not in html for week in [earlier[3], latest])
+    assert f'href="{reverse("placements:signoff_queue")}"' in html

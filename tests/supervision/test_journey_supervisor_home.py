@@ -45,6 +45,7 @@ def test_supervisor_responds_from_home_and_writes_meeting_notes(
     expect(waiting).to_contain_text("Ik zag hoe de buurtwerker het gesprek opende.")
 
     # Responding right there brings the supervisor back, with nothing left to answer.
+    waiting.locator("summary").click()
     waiting.locator('textarea[name="text"]').fill("Mooi beschreven: wat deed jij daarna?")
     waiting.locator('button[type="submit"]').click()
     expect(page).to_have_url(base_url + home_url + f"#supervisee-{cast.placement.pk}")
