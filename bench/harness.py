@@ -392,6 +392,29 @@ class Gunicorn:
 # --- Measuring -----------------------------------------------------------------------
 
 
+def tear_down(server: Gunicorn | None, database: Database | None, *, keep: bool) -> None:
+    """After a run, whatever happened: stop the server, remove the collected static
+    files, close connections and drop the database unless asked to keep it."""
+    if server is not None:
+        server.stop()
+    remove_static()
+    if database is None:
+        return
+    from django.apps import apps
+
+    if apps.ready:
+        from django.db import connections
+
+        connections.close_all()
+    if keep:
+        print(f"kept database {database.name} ({database.url})")
+        return
+    try:
+        database.drop()
+    except BenchError as error:
+        print(f"could not drop {database.name}: {error}", file=sys.stderr)
+
+
 @dataclass
 class LoadConfig:
     """``duration`` is each page's measured time in total, split over ``rounds``;

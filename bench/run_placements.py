@@ -758,23 +758,7 @@ def main() -> int:
         print(f"\nBENCHMARK FAILED: {error}", file=sys.stderr)
         return 1
     finally:
-        if server is not None:
-            server.stop()
-        harness.remove_static()
-        if database is not None:
-            from django.apps import apps
-
-            if apps.ready:
-                from django.db import connections
-
-                connections.close_all()
-            if args.keep:
-                print(f"kept database {database.name} ({database.url})")
-            else:
-                try:
-                    database.drop()
-                except harness.BenchError as error:
-                    print(f"could not drop {database.name}: {error}", file=sys.stderr)
+        harness.tear_down(server, database, keep=args.keep)
     return 0
 
 
