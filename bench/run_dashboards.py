@@ -139,9 +139,10 @@ def pages(seeder: Any) -> tuple[harness.Page, list[harness.Page], dict[str, Any]
     )
 
 
-def cold_dashboard(page: harness.Page) -> dict[str, Any]:
-    """One dashboard request in-process with the figures computed afresh (the cache
-    emptied first): its queries, SQL time and whole time."""
+def cold(page: harness.Page) -> dict[str, Any]:
+    """One request of a cached page in-process with the cache emptied first (the
+    dashboard's figures computed afresh, the supervisor's home built afresh): its
+    queries, SQL time and whole time."""
     from django.conf import settings
     from django.core.cache import cache
     from django.db import connection
@@ -157,12 +158,14 @@ def cold_dashboard(page: harness.Page) -> dict[str, Any]:
         response = client.get(page.path)
         elapsed = time.perf_counter() - started
     if response.status_code != 200 or page.expect not in response.content.decode():
-        raise harness.BenchError(f"dashboard (cold): {page.path} answered {response.status_code}")
+        raise harness.BenchError(f"{page.name} (cold): {page.path} answered {response.status_code}")
     cache.clear()
     return {
-        "cold_queries": len(captured),
-        "cold_sql_ms": round(sum(float(q["time"]) for q in captured.captured_queries) * 1000, 1),
-        "cold_ms": round(elapsed * 1000, 1),
+        f"{page.name}_cold_queries": len(captured),
+        f"{page.name}_cold_sql_ms": round(
+            sum(float(q["time"]) for q in captured.captured_queries) * 1000, 1
+        ),
+        f"{page.name}_cold_ms": round(elapsed * 1000, 1),
     }
 
 
@@ -221,8 +224,10 @@ def main() -> int:
             harness.vacuum_analyse()
             vacuum_seconds = round(time.monotonic() - vacuuming, 1)
             minimal, measured, info = pages(seeder)
-            info.update(cold_dashboard(next(p for p in measured if p.name == "dashboard")))
-            print(f"dashboard with the figures computed afresh: {info}")
+            for page in measured:
+                if page.name in ("dashboard", "supervisor"):
+                    info.update(cold(page))
+            print(f"dashboard and supervisor's home with an empty cache: {info}")
 
             server = harness.Gunicorn(env, args.workers)
             print(f"gunicorn: {args.workers} sync workers on {harness.HOST}:{server.port}")

@@ -21,6 +21,7 @@ from learning_networks.models import (
     SessionStatus,
     hash_token,
 )
+from supervision import home_cache
 
 CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -122,6 +123,9 @@ def session_invite(*, session: NetworkSession) -> int:
         if pk not in invited
     ]
     Attendance.objects.bulk_create(new, ignore_conflicts=True)
+    # bulk_create sends no signals: a session that already took place shows on the
+    # supervisors' home pages of the newly invited (see supervision/home_cache.py).
+    home_cache.forget_students(attendance.user_id for attendance in new)
     return len(new)
 
 

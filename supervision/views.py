@@ -8,15 +8,18 @@ from django.contrib import messages
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Membership, User
@@ -25,6 +28,7 @@ from learning_networks.models import Attendance, Presence, SessionStatus
 from placements.access import environment_to_manage, placement_for
 from placements.models import Placement, PlacementStatus, Week, WeekStatus
 from reflections.models import Reflection
+from supervision import home_cache
 from supervision.access import (
     assignment_for,
     environment_to_log_time,
@@ -310,11 +314,14 @@ def _recent_attendance(students: set[int], environments: set[int]) -> dict[int, 
     session's ``url``, its ``day`` and the ``presence_label``."""
     if not students:
         return {}
+    now = timezone.now()
     ranked = (
         Attendance.objects.filter(
+            # Held: marked so, or planned and over (no one has to mark a session held).
+            Q(session__status=SessionStatus.HELD)
+            | Q(session__status=SessionStatus.PLANNED, session__ends_at__lte=now),
             user_id__in=students,
-            session__status=SessionStatus.HELD,
-            session__starts_at__lt=timezone.now(),
+            session__starts_at__lt=now,
             session__network__environment_id__in=environments,
         )
         .annotate(
@@ -418,14 +425,9 @@ def _waiting_weeks(placements: list[Placement]) -> dict[int, list[Week]]:
     return per_placement
 
 
-@require_GET
-def supervisor_home(request: AuthedRequest) -> HttpResponse:
-    """My supervisees, per environment: weeks to sign off, reflections to answer,
-    recent attendance and whether they have a supervisor from their own domain.
-
-    A fixed number of queries, and per student a compact card whose texts and links
-    are made here: the template only places them (it is the slow part of the page)."""
-    user = request.user
+def _home_groups(user: User) -> tuple[list[dict[str, Any]], int]:
+    """My supervisees grouped per environment, each a compact card whose texts and
+    links are made here (the template only places them), and how many students."""
     placements = _supervisees(user)
     weeks = _waiting_weeks(placements)
     waiting = _waiting_reflections(user)
@@ -489,18 +491,38 @@ def supervisor_home(request: AuthedRequest) -> HttpResponse:
         {"environment": environment, "placements": list(rows)}
         for environment, rows in groupby(placements, key=lambda p: p.environment)
     ]
-    return TemplateResponse(
-        request,
-        "supervision/home.html",
-        {
-            "groups": groups,
-            "supervisee_count": len({p.student_id for p in placements}),
-            "time_environments": time_environments(user),
-            "home_url": reverse("supervision:home"),
-            "reflections_url": reverse("reflections:list") + "#shared-heading",
-            "signoff_url": reverse("placements:signoff_queue"),
-        },
+    return groups, len({p.student_id for p in placements})
+
+
+@require_GET
+def supervisor_home(request: AuthedRequest) -> HttpResponse:
+    """My supervisees, per environment: weeks to sign off, reflections to answer,
+    recent attendance and whether they have a supervisor from their own domain.
+
+    The list is rendered once and kept in the cache until something on it changes
+    (supervision/home_cache.py); built afresh it takes a fixed number of queries."""
+    user = request.user
+    context: dict[str, Any] = {}
+
+    def build() -> str:
+        groups, count = _home_groups(user)
+        context.update(
+            groups=groups,
+            supervisee_count=count,
+            time_environments=time_environments(user),
+            home_url=reverse("supervision:home"),
+            reflections_url=reverse("reflections:list") + "#shared-heading",
+            signoff_url=reverse("placements:signoff_queue"),
+            csrf_token=home_cache.CSRF_PLACEHOLDER,
+        )
+        return render_to_string("supervision/includes/supervisees.html", context)
+
+    html = home_cache.cached_page(user.pk, get_language(), build)
+    # Built in this request, the data stays in the context for the tests.
+    context["supervisees"] = mark_safe(  # noqa: S308 - rendered by our own template
+        html.replace(home_cache.CSRF_PLACEHOLDER, get_token(request))
     )
+    return TemplateResponse(request, "supervision/home.html", context)
 
 
 # --- Meeting notes --------------------------------------------------------------------

@@ -220,6 +220,9 @@ SIGNOFF_LINK_MAX_AGE = timedelta(days=int(env("ULVO_SIGNOFF_LINK_DAYS", "14")))
 # How long a user's navigation (accounts/navigation.py) is kept in the cache; changes
 # to memberships, assignments and notifications forget it at once.
 ULVO_NAV_CACHE_SECONDS = 60
+# How long a supervisor's home (supervision/home_cache.py) is kept at most; changes to
+# what it shows forget it at once.
+ULVO_SUPERVISOR_HOME_CACHE_SECONDS = 300
 
 # Retention (privacy.tasks.retention_purge, daily): reflections and activity
 # descriptions go this long after a placement ended; import reports after their own.

@@ -16,3 +16,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 # The navigation is not cached in tests, so a page's query count does not depend on
 # the requests before it; tests/dashboards/test_navigation.py tests the cache.
 ULVO_NAV_CACHE_SECONDS = 0
+# Likewise the supervisor's home; tests/supervision/test_home_cache.py tests its cache.
+ULVO_SUPERVISOR_HOME_CACHE_SECONDS = 0
