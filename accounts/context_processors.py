@@ -18,16 +18,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
 
-    def load() -> Any:
-        loaded = navigation_for(user)
-        # supervision_tags.has_supervisor_home asks the same question later in the
-        # layout and keeps its answer on the request: answered here, it costs nothing.
-        request._ulvo_supervisor_home = loaded.supervisor_home  # type: ignore[attr-defined]
-        return loaded
-
-    loaded = SimpleLazyObject(load)
+    loaded = SimpleLazyObject(lambda: navigation_for(user))
     return {
         "nav_environments": SimpleLazyObject(lambda: loaded.environments),
         "nav_signs_off": SimpleLazyObject(lambda: loaded.signs_off),
+        "nav_supervisor_home": SimpleLazyObject(lambda: loaded.supervisor_home),
         "nav_unread": SimpleLazyObject(lambda: loaded.unread),
     }

@@ -15,6 +15,10 @@ from environments.models import LearningEnvironment
 if TYPE_CHECKING:
     from accounts.models import User
 
+# How long the outbox keeps a message: a year after it was written, read or not,
+# delivered or failed; the nightly retention purge (privacy.services) removes it then.
+NOTIFICATION_RETENTION = datetime.timedelta(days=365)
+
 
 class Kind(models.TextChoices):
     REFLECTION_FEEDBACK = "reflection_feedback", _("feedback on a reflection")
@@ -55,6 +59,16 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 
     def due(self) -> NotificationQuerySet:
         return self.filter(status=Status.PENDING, due_at__lte=timezone.now())
+
+    def past_retention(self, now: datetime.datetime | None = None) -> NotificationQuerySet:
+        """Rows written more than ``NOTIFICATION_RETENTION`` ago.
+
+        A row still pending whose due time falls within that year stays: it is
+        being retried, or staff sent it again from the admin, and the delivery
+        sweep still owns it. It goes a year after it was last due.
+        """
+        cutoff = (now or timezone.now()) - NOTIFICATION_RETENTION
+        return self.filter(created_at__lt=cutoff).exclude(status=Status.PENDING, due_at__gte=cutoff)
 
 
 class Notification(models.Model):
@@ -124,6 +138,8 @@ class Notification(models.Model):
                 condition=Q(status="digest"),
                 name="notification_digest_idx",
             ),
+            # The retention purge: the oldest rows first, a batch at a time.
+            models.Index(fields=["created_at"], name="notification_created_idx"),
         ]
 
     def __str__(self) -> str:

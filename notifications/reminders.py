@@ -3,6 +3,12 @@
 Each function looks at the state of the data now ("due and not yet sent"), not
 at when it last ran: a beat or worker that was stopped catches up on its next
 run, and the deduplication keys make a second run queue nothing twice.
+
+The retention purge removes rows a year after they were written
+(``NOTIFICATION_RETENTION``), keys and all. No selection here may therefore pick
+a subject whose message could be older than that: each looks at a window of
+days (tomorrow, the last few days, last week, last month), and the sign-off
+reminders stop for a week that has waited longer than the retention.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from notifications.models import Kind, Notification
+from notifications.models import NOTIFICATION_RETENTION, Kind, Notification
 from notifications.services import notify
 
 if TYPE_CHECKING:
@@ -185,13 +191,20 @@ def signoff_rounds_due(submitted_at: datetime.datetime, now: datetime.datetime) 
 
 
 def signoff_reminders() -> int:
-    """Weekly: supervisors who sign off, for each week waiting on them, at most three times."""
+    """Weekly: supervisors who sign off, for each week waiting on them, at most three times.
+
+    The third reminder's key is asked for again every day the week keeps waiting;
+    once the week has waited longer than the outbox keeps messages, that row may
+    have been purged, so such a week is left alone instead of reminded again.
+    """
     from placements.models import Week, WeekStatus
     from supervision.models import SupervisionAssignment
 
     now = timezone.now()
     weeks = Week.objects.filter(
-        status=WeekStatus.SUBMITTED, submitted_at__lte=now - datetime.timedelta(days=7)
+        status=WeekStatus.SUBMITTED,
+        submitted_at__lte=now - datetime.timedelta(days=7),
+        submitted_at__gt=now - NOTIFICATION_RETENTION,
     )
     assignments = (
         SupervisionAssignment.objects.filter(signs_off=True, placement__weeks__in=weeks)

@@ -389,12 +389,15 @@ REGISTRY: list[PersonalData] = [
         owner="recipient",
         erasure=Erasure.DELETE,
         export=("kind", "payload", "due_at", "status", "sent_at", "read_at"),
+        why="Kept a year after they were written, read or not, sent or failed; then the "
+        "nightly retention purge removes them (NOTIFICATION_RETENTION).",
     ),
     PersonalData(
         "notifications.Notification",
         owner="email",
         erasure=Erasure.DELETE,
-        why="Messages to the person's address before they had an account.",
+        why="Messages to the person's address before they had an account; also removed "
+        "a year after they were written.",
     ),
     PersonalData(
         "notifications.Preference",

@@ -222,28 +222,49 @@ def account_delete(*, user: User) -> bool:
     return kept
 
 
+# Notifications removed per transaction: a year's backlog goes in short
+# transactions, so the purge never holds many row locks for long.
+NOTIFICATION_PURGE_BATCH = 1000
+
+
 @dataclass
 class PurgeResult:
     reflections: int
     descriptions: int
     import_jobs: int
+    notifications: int = 0
 
 
-@transaction.atomic
 def retention_purge(*, now: datetime.datetime | None = None) -> PurgeResult:
     """Remove what is past its retention time; running it twice changes nothing more.
 
     Reflections and activity descriptions go ``RETENTION_AFTER_PLACEMENT`` after the
     placement ended (reflections without a placement follow their author's last
     placement); import jobs, whose reports list people, go
-    ``IMPORT_REPORT_RETENTION`` after they were uploaded, unless still running.
+    ``IMPORT_REPORT_RETENTION`` after they were uploaded, unless still running;
+    notifications go ``NOTIFICATION_RETENTION`` after they were written, in batches
+    (``NotificationQuerySet.past_retention`` says which).
     """
+    now = now or timezone.now()
+    result = _purge_records(now)
+    result.notifications = _purge_notifications(now)
+    logger.info(
+        "retention_purge reflections=%s descriptions=%s import_jobs=%s notifications=%s",
+        result.reflections,
+        result.descriptions,
+        result.import_jobs,
+        result.notifications,
+    )
+    return result
+
+
+@transaction.atomic
+def _purge_records(now: datetime.datetime) -> PurgeResult:
     from django.conf import settings
 
     from placements.models import ActivityEntry, ImportJob, ImportState, Placement
     from reflections.models import Reflection
 
-    now = now or timezone.now()
     cutoff = timezone.localdate(now) - settings.RETENTION_AFTER_PLACEMENT
     ended = Placement.objects.filter(end_date__lt=cutoff)
     still_placed = Placement.objects.filter(end_date__gte=cutoff).values("student_id")
@@ -265,10 +286,30 @@ def retention_purge(*, now: datetime.datetime | None = None) -> PurgeResult:
         .delete()
     )
     import_jobs = deleted.get("placements.ImportJob", 0)
-    logger.info(
-        "retention_purge reflections=%s descriptions=%s import_jobs=%s",
-        reflections,
-        descriptions,
-        import_jobs,
-    )
     return PurgeResult(reflections=reflections, descriptions=descriptions, import_jobs=import_jobs)
+
+
+def _purge_notifications(now: datetime.datetime) -> int:
+    """Delete notifications past their retention, oldest first, one batch per transaction.
+
+    Rows a delivery worker holds locked are skipped (``SKIP LOCKED``), never waited
+    for; the next night takes them. Deleting old rows frees their deduplication
+    keys: notifications.reminders never asks for a key that old again.
+    """
+    from notifications.models import Notification
+
+    removed = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Notification.objects.past_retention(now)
+                .select_for_update(skip_locked=True)
+                .order_by("created_at", "pk")
+                .values_list("pk", flat=True)[:NOTIFICATION_PURGE_BATCH]
+            )
+            # Through the ORM, not raw SQL: post_delete forgets each recipient's
+            # cached unread count (accounts.navigation).
+            _, deleted = Notification.objects.filter(pk__in=batch).delete()
+        removed += deleted.get("notifications.Notification", 0)
+        if len(batch) < NOTIFICATION_PURGE_BATCH:
+            return removed

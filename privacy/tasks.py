@@ -11,4 +11,5 @@ def retention_purge() -> dict[str, int]:
         "reflections": result.reflections,
         "descriptions": result.descriptions,
         "import_jobs": result.import_jobs,
+        "notifications": result.notifications,
     }

@@ -75,7 +75,7 @@ def test_database_and_redis_urls_switch_to_the_services() -> None:
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["conn_max_age"] == 600
     assert values["health_checks"] is True
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "ulvo.lib.cache.RedisCache"
     assert values["eager"] is False
     assert values["broker"] == "redis://127.0.0.1:6379/0"
 

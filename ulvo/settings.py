@@ -142,7 +142,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ulvo.lib.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ulvo",
         }

@@ -45,6 +45,7 @@ def test_student_ends_the_session_on_another_device(
     log_in(laptop, base_url, cast.student)
     log_in(page, base_url, cast.student)
 
+    page.locator("nav .nav-menu > summary").click()
     page.locator("summary", has_text="Mijn account").click()
     page.get_by_role("link", name=dutch("Active sessions")).click()
     expect(page).to_have_url(base_url + reverse("accounts:sessions"))
@@ -76,7 +77,11 @@ def test_coordinator_reads_the_audit_log(
     log_in_with_totp(page, base_url, cast.coordinator)
 
     audit_path = reverse("accounts:audit_log", args=[cast.environment.pk])
-    page.locator(f'nav a[href="{audit_path}"]').click()
+    # Behind "Menu" on the phone, in the environment's dropdown.
+    audit_link = page.locator(f'a[href="{audit_path}"]')
+    page.locator("nav .nav-menu > summary").click()
+    page.locator("nav details.nav-coordination", has=audit_link).locator("summary").click()
+    page.locator("nav").locator(audit_link).click()
 
     expect(page).to_have_url(base_url + audit_path)
     expect(page.locator("h1")).to_have_text(dutch("Audit log"))

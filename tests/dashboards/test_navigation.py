@@ -1,14 +1,14 @@
-"""The navigation's one query answers what the layout's tags ask as well."""
+"""The navigation's queries, its cache, and what it tells the layout."""
 
 import re
 
 import pytest
 from django.db import connection
+from django.db.models import Exists, Q
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from accounts.context_processors import navigation
-from supervision.templatetags.supervision_tags import has_supervisor_home
 from tests.conftest import activate_totp
 
 
@@ -18,34 +18,59 @@ def _navigation_cached(settings) -> None:
     settings.ULVO_NAV_CACHE_SECONDS = 60
 
 
+def has_supervisor_home(user) -> bool:
+    """Asked of the database directly: a professional role, a supervision assignment or
+    a core-team seat (their hours are logged from the supervisor's home)."""
+    from accounts.models import Membership
+    from learning_networks.models import NetworkMembership
+    from supervision.models import SupervisionAssignment
+    from supervision.services import SUPERVISOR_ROLES
+
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .filter(
+            Q(role__in=SUPERVISOR_ROLES)
+            | Q(Exists(SupervisionAssignment.objects.filter(supervisor=user)))
+            | Q(Exists(NetworkMembership.objects.filter(user=user, core_team=True)))
+        )
+        .exists()
+    )
+
+
+def context_for(user) -> dict:
+    request = RequestFactory().get("/")
+    request.user = user
+    return navigation(request)
+
+
 @pytest.mark.parametrize(
     "role", ["student", "supervisor", "bystander", "coordinator", "outsider", "other_coordinator"]
 )
-def test_navigation_agrees_with_the_supervisor_home_tag(cast, role) -> None:
+def test_the_cached_navigation_agrees_with_the_database(cast, role) -> None:
     user = getattr(cast, role)
-    fresh = RequestFactory().get("/")
-    fresh.user = user
-    expected = has_supervisor_home({"request": fresh})
+    expected = has_supervisor_home(user)
 
-    request = RequestFactory().get("/")
-    request.user = user
-    context = navigation(request)
+    context = context_for(user)
     with CaptureQueriesContext(connection) as captured:
         list(context["nav_environments"])
         bool(context["nav_signs_off"])
         str(context["nav_unread"])
-        answer = has_supervisor_home({"request": request})
+        answer = bool(context["nav_supervisor_home"])
     # The memberships with their flags, and the unread count; then from the cache.
     assert len(captured) == 2
-    again = RequestFactory().get("/")
-    again.user = user
     with CaptureQueriesContext(connection) as captured:
-        cached = navigation(again)
+        cached = context_for(user)
         list(cached["nav_environments"])
-        assert has_supervisor_home({"request": again}) == expected
+        assert bool(cached["nav_supervisor_home"]) == expected
     assert len(captured) == 0
     assert answer == expected
     assert bool(context["nav_signs_off"]) == (role == "supervisor")
+
+
+def test_anonymous_visitors_get_no_navigation() -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    assert context_for(AnonymousUser()) == {}
 
 
 def test_coordinator_sees_the_dashboard_in_the_navigation(cast, client) -> None:
@@ -100,3 +125,28 @@ def test_the_cached_navigation_follows_changes_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         membership.save()
     assert dashboard not in client.get("/").content.decode()
+
+
+def test_the_supervisor_home_follows_a_core_team_seat(
+    cast, client, django_capture_on_commit_callbacks
+) -> None:
+    """The layout's link and the home page's button both read the cached navigation,
+    which forgets its answer when the seat comes and goes."""
+    from django.urls import reverse
+
+    from learning_networks.services import network_member_set
+
+    supervisees = f'href="{reverse("supervision:home")}"'
+    client.force_login(cast.coordinator)
+    assert supervisees not in client.get("/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        network_member_set(network=cast.network, user=cast.coordinator, core_team=True)
+    assert has_supervisor_home(cast.coordinator)
+    # In the navigation and as the home page's button.
+    assert client.get("/").content.decode().count(supervisees) == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        network_member_set(network=cast.network, user=cast.coordinator, core_team=False)
+    assert not has_supervisor_home(cast.coordinator)
+    assert supervisees not in client.get("/").content.decode()

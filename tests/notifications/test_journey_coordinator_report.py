@@ -101,9 +101,14 @@ def test_demo_coordinator_requests_watches_and_downloads_the_report(
     environment = LearningEnvironment.objects.get(name="Leidsche Rijn")
     log_in(page, base, COORDINATOR)
 
-    page.locator(
-        f"nav a[href='{reverse('notifications:report_list', args=[environment.pk])}']"
-    ).click()
+    # On the phone the links wait behind "Menu", the coordinator's in the environment's
+    # own dropdown.
+    reports_link = page.locator(
+        f"a[href='{reverse('notifications:report_list', args=[environment.pk])}']"
+    )
+    page.locator("nav .nav-menu > summary").click()
+    page.locator("nav details.nav-coordination", has=reports_link).locator("summary").click()
+    page.locator("nav").locator(reports_link).click()
     expect(page.locator("h1")).to_be_visible()
     page.locator('input[name="period_start"]').fill(f"{environment.school_year[:4]}-08-01")
     page.locator('input[name="period_end"]').fill(f"{environment.school_year[5:]}-07-31")

@@ -27,7 +27,8 @@ def test_student_logs_two_activities_edits_one_and_submits_the_week(
     log_in(page, base_url, cast.student)
 
     detail = reverse("placements:detail", args=[cast.placement.pk])
-    page.locator(f'a[href="{reverse("placements:list")}"]').first.click()
+    page.locator("nav .nav-menu > summary").click()
+    page.locator(f'nav a[href="{reverse("placements:list")}"]').click()
     page.locator(f'main a[href="{detail}"]').click()
     expect(page).to_have_url(base_url + detail)
     page.evaluate("window.__notReloaded = true")

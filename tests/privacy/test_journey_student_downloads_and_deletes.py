@@ -25,7 +25,8 @@ def test_student_downloads_their_data_then_deletes_the_account(
     errors = watch_console(page)
     log_in(page, base_url, cast.student)
 
-    page.locator("details.dropdown > summary").click()
+    page.locator("nav .nav-menu > summary").click()
+    page.locator("nav .nav-account > summary").click()
     page.locator(f'a[href="{reverse("privacy:my_data")}"]').click()
     # Seeing one's data asks for the password again.
     expect(page).to_have_url(re.compile(re.escape(reverse("account_reauthenticate"))))

@@ -34,6 +34,16 @@ def test_the_retention_times_are_the_configured_ones(client: Client) -> None:
     assert "9 dagen" in content
 
 
+def test_the_notification_retention_is_the_enforced_one(client: Client) -> None:
+    from notifications.models import NOTIFICATION_RETENTION
+
+    content = client.get(URL).content.decode()
+
+    # The page says "a year": change both together.
+    assert NOTIFICATION_RETENTION.days == 365
+    assert "<strong>Berichten</strong> (meldingen en herinneringen): een jaar." in content
+
+
 def test_english_on_request(client: Client) -> None:
     client.cookies["ulvo_language"] = "en"
 

@@ -1,14 +1,21 @@
 """The retention job: reflections and activity descriptions go a set time after the
-placement ended, import reports after their own time; run at a frozen clock."""
+placement ended, import reports and notifications after their own time; run at a
+frozen clock."""
 
 import datetime
+import threading
 from typing import Any
 
 import pytest
+from django.db import connection, transaction
+from django.db.models.signals import post_delete
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from notifications.models import Kind, Notification, Status
 from placements.models import ActivityEntry, ImportJob, ImportState, Placement, PlacementStatus
+from privacy import services
 from privacy.tasks import retention_purge
 from reflections.models import Reflection, ReflectionFeedback
 from ulvo.celery import app
@@ -99,7 +106,7 @@ def test_purge_after_the_retention_time(cast: Any, frozen: datetime.datetime) ->
 
     result = retention_purge()
 
-    assert result == {"reflections": 1, "descriptions": 1, "import_jobs": 1}
+    assert result == {"reflections": 1, "descriptions": 1, "import_jobs": 1, "notifications": 0}
     assert not Reflection.objects.filter(pk=old_reflection.pk).exists()
     assert set(Reflection.objects.all()) == set(kept_reflections)
     old_entry.refresh_from_db()
@@ -113,7 +120,12 @@ def test_purge_after_the_retention_time(cast: Any, frozen: datetime.datetime) ->
     assert not ImportJob.objects.filter(pk=old_job.pk).exists()
 
     # Idempotent: a second run finds nothing more.
-    assert retention_purge() == {"reflections": 0, "descriptions": 0, "import_jobs": 0}
+    assert retention_purge() == {
+        "reflections": 0,
+        "descriptions": 0,
+        "import_jobs": 0,
+        "notifications": 0,
+    }
 
 
 @override_settings(RETENTION_AFTER_PLACEMENT=datetime.timedelta(days=30))
@@ -144,3 +156,144 @@ def test_the_job_runs_every_night() -> None:
     schedule = app.conf.beat_schedule["privacy-retention-purge"]
     assert schedule["task"] == retention_purge.name == "privacy.tasks.retention_purge"
     assert not schedule.get("args") and not schedule.get("kwargs")
+
+
+# --- Notifications: a year after they were written ----------------------------------
+
+
+def notification(key: str, *, days_ago: float, user: Any = None, **fields: Any) -> Notification:
+    written = NOW - datetime.timedelta(days=days_ago)
+    return Notification.objects.create(
+        recipient=user,
+        email="" if user else "wendy@buurtteam.example.org",
+        kind=Kind.SIGNOFF_REQUEST,
+        dedupe_key=key,
+        created_at=written,
+        due_at=fields.pop("due_at", written),
+        status=fields.pop("status", Status.SENT),
+        **fields,
+    )
+
+
+def test_notifications_go_a_year_after_they_were_written(
+    cast: Any, frozen: datetime.datetime
+) -> None:
+    gone = [
+        notification("read", days_ago=366, user=cast.student, read_at=NOW),
+        notification("unread", days_ago=400, user=cast.student),
+        notification("e-mail-sent", days_ago=366, channel="email"),
+        notification("e-mail-failed", days_ago=366, status=Status.FAILED, attempts=5),
+        notification("never-delivered", days_ago=500, status=Status.PENDING),
+    ]
+    kept = [
+        notification("a-year", days_ago=365, user=cast.student),
+        notification("recent", days_ago=10, user=cast.student),
+        # Being retried (or sent again from the admin): the delivery sweep owns it.
+        notification(
+            "retried",
+            days_ago=400,
+            status=Status.PENDING,
+            attempts=2,
+            due_at=NOW - datetime.timedelta(minutes=5),
+        ),
+    ]
+
+    result = retention_purge()
+
+    assert result["notifications"] == len(gone)
+    assert set(Notification.objects.all()) == set(kept)
+    # Idempotent, and run as the beat runs it: through Celery.
+    assert retention_purge.apply().get()["notifications"] == 0
+    assert set(Notification.objects.all()) == set(kept)
+
+
+# Batches of 3: 7 rows take 3 + 3 + 1, the short one ending the run; 6 rows take
+# 3 + 3 and an empty third look.
+@pytest.mark.parametrize(("old", "selects", "deletes"), [(7, 3, 3), (6, 3, 2)])
+def test_a_backlog_goes_in_batches(
+    cast: Any,
+    frozen: datetime.datetime,
+    monkeypatch: pytest.MonkeyPatch,
+    old: int,
+    selects: int,
+    deletes: int,
+) -> None:
+    monkeypatch.setattr(services, "NOTIFICATION_PURGE_BATCH", 3)
+    for number in range(old):
+        notification(f"old:{number}", days_ago=370 + number, user=cast.student)
+    recent = notification("recent", days_ago=1, user=cast.student)
+
+    with CaptureQueriesContext(connection) as queries:
+        result = services.retention_purge()
+
+    assert result.notifications == old
+    assert list(Notification.objects.all()) == [recent]
+    statements = [query["sql"] for query in queries]
+    batches = [sql for sql in statements if "SKIP LOCKED" in sql]
+    assert len(batches) == selects
+    assert all("LIMIT 3" in sql for sql in batches)
+    assert (
+        len(
+            [
+                sql
+                for sql in statements
+                if sql.startswith('DELETE FROM "notifications_notification"')
+            ]
+        )
+        == deletes
+    )
+
+
+def test_each_batch_commits_on_its_own(
+    transactional_db: None, frozen: datetime.datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not one transaction for the whole backlog: no batch runs inside another's."""
+    monkeypatch.setattr(services, "NOTIFICATION_PURGE_BATCH", 2)
+    for number in range(5):
+        notification(f"old:{number}", days_ago=400)
+    nesting: list[tuple[bool, int]] = []
+
+    def record(**kwargs: Any) -> None:
+        # A batch inside an outer transaction would have opened a savepoint.
+        savepoints = [sid for sid in connection.savepoint_ids if sid is not None]
+        nesting.append((connection.in_atomic_block, len(savepoints)))
+
+    post_delete.connect(record, sender=Notification, dispatch_uid="test-retention-nesting")
+    try:
+        assert services.retention_purge().notifications == 5
+    finally:
+        post_delete.disconnect(sender=Notification, dispatch_uid="test-retention-nesting")
+
+    assert nesting == [(True, 0)] * 5
+
+
+def test_a_row_being_delivered_is_skipped_not_waited_for(
+    transactional_db: None, frozen: datetime.datetime
+) -> None:
+    held = notification("held", days_ago=400)
+    free = notification("free", days_ago=400)
+    locked, release = threading.Event(), threading.Event()
+
+    def deliverer() -> None:  # A worker holding the row, as notification_deliver does.
+        try:
+            with transaction.atomic():
+                Notification.objects.select_for_update().get(pk=held.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=deliverer)
+    thread.start()
+    assert locked.wait(10)
+    try:
+        removed = services.retention_purge().notifications
+    finally:
+        release.set()
+        thread.join()
+
+    assert removed == 1
+    assert not Notification.objects.filter(pk=free.pk).exists()
+    # The next night takes it.
+    assert services.retention_purge().notifications == 1
+    assert not Notification.objects.exists()
