@@ -59,7 +59,7 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.purge_expired_reports",
         "schedule": crontab(minute=15, hour=3),
     },
-    # Privacy: reflections, activity descriptions and import reports past retention.
+    # Privacy: reflections, activity descriptions, import reports and notifications past retention.
     "privacy-retention-purge": {
         "task": "privacy.tasks.retention_purge",
         "schedule": crontab(minute=30, hour=3),
