@@ -294,10 +294,20 @@ def placement_overview(request: AuthedRequest, pk: int) -> HttpResponse:
     weeks = placement.weeks.order_by("start").only(
         "start", "status", "reviewer_name", "reviewed_at"
     )
+    # The student and their supervisors open a week; coordinators see totals only.
+    opens_weeks = (
+        placement.student_id == request.user.pk
+        or placement.assignments.filter(supervisor=request.user).exists()
+    )
     return TemplateResponse(
         request,
         "placements/placement_overview.html",
-        {"placement": placement, "totals": _totals(placement), "weeks": weeks},
+        {
+            "placement": placement,
+            "totals": _totals(placement),
+            "weeks": weeks,
+            "opens_weeks": opens_weeks,
+        },
     )
 
 

@@ -653,3 +653,18 @@ def test_the_setting_radios_offer_no_empty_choice(cast: Any, student: Client) ->
     html = student.get(reverse("placements:detail", args=[cast.placement.pk])).content.decode()
     values = re.findall(r'<input type="radio" name="setting" value="([^"]*)"', html)
     assert values and all(values), values
+
+
+def test_the_overview_links_weeks_for_the_student_and_supervisors_only(
+    cast: Any, client: Client
+) -> None:
+    """A week opens for its student and supervisors; coordinators see the totals only."""
+    entry = log_activity(cast.placement)
+    week = week_submit(placement=cast.placement, start=entry.date, student=cast.student)
+    url = reverse("placements:overview", args=[cast.placement.pk])
+    link = f"{cast.placement.get_absolute_url()}?week={week.start:%Y-%m-%d}"
+    for user, linked in [(cast.student, True), (cast.supervisor, True), (cast.coordinator, False)]:
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200, user
+        assert (link in response.content.decode()) is linked, user
