@@ -9,20 +9,25 @@ from environments.models import LearningEnvironment
 from placements.models import ActivityEntry, Placement, Week
 from supervision.models import SupervisionAssignment
 
+PLACEMENT_RELATED = ("student", "programme", "environment", "school", "neighbourhood_organisation")
 
-def placement_for(user: User, pk: int, *, log: bool = False, manage: bool = False) -> Placement:
+
+def placement_for(
+    user: User,
+    pk: int,
+    *,
+    log: bool = False,
+    manage: bool = False,
+    related: tuple[str, ...] = PLACEMENT_RELATED,
+) -> Placement:
     """Fetch a placement the user may see; 404 for outsiders.
 
     ``log``: the user must be the placement's student (to log and submit activities).
     ``manage``: the user must coordinate the placement's environment.
+    ``related``: what the page shows of it, joined in the same query (a page that
+    needs less saves the planning of the other joins).
     """
-    placement = (
-        Placement.objects.select_related(
-            "student", "programme", "environment", "school", "neighbourhood_organisation"
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    placement = Placement.objects.select_related(*related).filter(pk=pk).first()
     # The student's own placement, the most visited, needs no further query;
     # anyone else is checked against visible_to(), the one definition of who sees it.
     if placement is None or (

@@ -290,7 +290,7 @@ def _totals(placement: Placement) -> dict[str, object]:
 
 @require_GET
 def placement_overview(request: AuthedRequest, pk: int) -> HttpResponse:
-    placement = placement_for(request.user, pk)
+    placement = placement_for(request.user, pk, related=("student", "programme"))
     weeks = placement.weeks.order_by("start").only(
         "start", "status", "reviewer_name", "reviewed_at"
     )
