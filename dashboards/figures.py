@@ -372,6 +372,8 @@ class RateRow:
     label: str
     invited: int
     present: int
+    # A programme's row knows its domain, so suppression can protect within it.
+    domain: str = ""
 
     @property
     def rate(self) -> float | None:
@@ -471,7 +473,7 @@ def sessions(
         pid = row["user__memberships__programme_id"]
         domain = row["user__memberships__programme__domain"]
         p = programmes.setdefault(
-            pid, RateRow(str(pid), row["user__memberships__programme__name"], 0, 0)
+            pid, RateRow(str(pid), row["user__memberships__programme__name"], 0, 0, domain)
         )
         d = domains.setdefault(domain, RateRow(domain, str(Domain(domain).label), 0, 0))
         for target in (p, d):

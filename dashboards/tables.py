@@ -1,10 +1,15 @@
 """The figures as tables and charts: what the page shows, the exports contain and a
 PDF report can reuse. Small numbers are suppressed here, for viewers who may not see
-the individual students behind them."""
+the individual students behind them: counts from 1 to 4 show as "<5", and where counts
+add up to a total that is shown too, one more is hidden so that a "<5" cannot be worked
+out by subtraction (:func:`protect`). Rates follow the counts they are made of."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from django.utils.formats import date_format
@@ -18,6 +23,7 @@ from dashboards.figures import (
     HoursRow,
     MonthRow,
     OnSite,
+    ProgrammeRow,
     RateRow,
     Reflections,
     Sessions,
@@ -28,6 +34,15 @@ from environments.models import Domain
 # Counts from 1 to SMALL - 1 could point at one student: shown as "<5".
 SMALL = 5
 SUPPRESSED = "<5"
+INF = math.inf
+
+Key = Hashable
+
+
+def hidden_text() -> str:
+    """What a count hidden by complementary suppression shows: it is 5 or more, so "<5"
+    would not be true."""
+    return _("hidden")
 
 
 def count_text(value: int, suppress: bool) -> str:
@@ -44,11 +59,235 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f}%"
 
 
-def rate_cell(row: RateRow, suppress: bool) -> str:
-    """A rate over fewer than SMALL invitations is suppressed with its counts."""
-    if suppress and 0 < row.invited < SMALL:
-        return SUPPRESSED
-    return percent(row.rate)
+# --- Small numbers that add up to a total ----------------------------------------------
+
+
+@dataclass
+class Protection:
+    """Which counts of a figure are hidden: ``primary`` ones (1 to 4, shown as "<5") and
+    ``secondary`` ones, hidden so that a primary one cannot be worked out."""
+
+    values: Mapping[Key, int]
+    primary: set[Key] = field(default_factory=set)
+    secondary: set[Key] = field(default_factory=set)
+
+    def hidden(self, key: Key) -> bool:
+        return key in self.primary or key in self.secondary
+
+    def cell(self, key: Key) -> int | str:
+        if key in self.primary:
+            return SUPPRESSED
+        if key in self.secondary:
+            return hidden_text()
+        return self.values[key]
+
+
+Group = tuple[Key, Sequence[Key]]
+# A sum as a reader sees it: the counts they do not know, with their factors, and the
+# number those add up to.
+Equation = tuple[dict[Key, Fraction], Fraction]
+
+
+def _equations(
+    protection: Protection, groups: Sequence[Group], unknown: frozenset[Key]
+) -> list[Equation]:
+    equations = []
+    for total, parts in groups:
+        factors: dict[Key, Fraction] = {}
+        number = Fraction(0)
+        for key, factor in [(total, 1), *((part, -1) for part in parts)]:
+            if key in unknown:
+                factors[key] = factors.get(key, Fraction(0)) + factor
+            else:
+                number -= factor * protection.values[key]
+        factors = {key: factor for key, factor in factors.items() if factor}
+        if factors:
+            equations.append((factors, number))
+    return equations
+
+
+def _reduced(equations: list[Equation]) -> list[Equation]:
+    """The equations combined (Gauss–Jordan): what subtracting one sum from another
+    tells, e.g. a level minus a domain that share all but one programme. Equations
+    with a count that is in no other one are left out first: they tell nothing about
+    the rest (they still bound it, and stay in the ranges)."""
+    rows = [dict(factors) for factors, _number in equations]
+    numbers = [number for _factors, number in equations]
+    keep = list(range(len(rows)))
+    while True:
+        seen: dict[Key, int] = {}
+        for index in keep:
+            for key in rows[index]:
+                seen[key] = seen.get(key, 0) + 1
+        alone = [i for i in keep if any(seen[key] == 1 for key in rows[i])]
+        if not alone:
+            break
+        keep = [i for i in keep if i not in alone]
+    reduced: list[tuple[Key, dict[Key, Fraction], Fraction]] = []
+    for index in keep:
+        row, number = dict(rows[index]), numbers[index]
+        for pivot, other, other_number in reduced:
+            if pivot in row:
+                factor = row[pivot]
+                for key, value in other.items():
+                    row[key] = row.get(key, Fraction(0)) - factor * value
+                number -= factor * other_number
+                row = {key: value for key, value in row.items() if value}
+        if not row:
+            continue
+        pivot = next(iter(row))
+        scale = row[pivot]
+        row = {key: value / scale for key, value in row.items()}
+        number /= scale
+        for n, (other_pivot, other, other_number) in enumerate(reduced):
+            if pivot in other:
+                factor = other[pivot]
+                for key, value in row.items():
+                    other[key] = other.get(key, Fraction(0)) - factor * value
+                reduced[n] = (
+                    other_pivot,
+                    {key: value for key, value in other.items() if value},
+                    other_number - factor * number,
+                )
+        reduced.append((pivot, row, number))
+    return [(row, number) for _pivot, row, number in reduced]
+
+
+def _whole(value: float | Fraction, up: bool) -> float:
+    """The whole number at or inside the end of a range (counts are whole)."""
+    if math.isinf(value):
+        return float(value)
+    return math.ceil(value) if up else math.floor(value)
+
+
+def _bounds(
+    protection: Protection, groups: Sequence[Group], unshown: frozenset[Key]
+) -> dict[Key, tuple[float, float]]:
+    """What a reader can know of every count they do not see: a range. A "<5" is 1 to
+    4, a "hidden" count 5 or more (zeros and small counts show as such), a count that
+    is not shown at all anything from 0. The ranges are narrowed by every sum — as
+    given and combined (:func:`_reduced`) — in turn until nothing changes: a count
+    whose range is one number can be worked out."""
+    bounds: dict[Key, tuple[float, float]] = {}
+    for key in protection.values:
+        if key in unshown:
+            bounds[key] = (0, INF)
+        elif key in protection.primary:
+            bounds[key] = (1, SMALL - 1)
+        elif key in protection.secondary:
+            bounds[key] = (SMALL, INF)
+    given = _equations(protection, groups, frozenset(bounds))
+    equations = given + _reduced(given)
+    for _round in range(100):  # the ranges only narrow; this stops long before
+        changed = False
+        for factors, number in equations:
+            for key, factor in factors.items():
+                # factor × key = number − (the others), the others within their ranges
+                low: float | Fraction = Fraction(0)
+                high: float | Fraction = Fraction(0)
+                ends: tuple[float | Fraction, float | Fraction]
+                for other, value in factors.items():
+                    if other != key:
+                        ends = (value * bounds[other][0], value * bounds[other][1])
+                        low, high = low + min(ends), high + max(ends)
+                ends = ((number - high) / factor, (number - low) / factor)
+                old = bounds[key]
+                new = (
+                    max(old[0], _whole(min(ends), up=True)),
+                    min(old[1], _whole(max(ends), up=False)),
+                )
+                if new != old:
+                    bounds[key] = new
+                    changed = True
+        if not changed:
+            break
+    return bounds
+
+
+def protect(
+    values: Mapping[Key, int],
+    groups: Sequence[Group],
+    *,
+    suppress: bool,
+    unshown: Iterable[Key] = (),
+    also: Iterable[Key] = (),
+) -> Protection:
+    """Primary and complementary (secondary) suppression of one figure's counts.
+
+    ``values`` are the figure's counts, ``groups`` the sums a reader knows of: a total
+    and the parts that add up to it (a domain and its programmes; the placements of a
+    row and their two kinds). ``unshown`` counts are in a sum but not on the page (the
+    students invited but not present): a reader knows nothing of them. ``also`` are
+    counts to hide from the start, where the groups are not known well enough.
+
+    Primary: every count from 1 to 4 shows as "<5". That alone does not do where the
+    parts of a total are shown with it — the total minus the other parts gives the
+    "<5" back. So, while any hidden count can still be worked out exactly from what is
+    shown — adding and subtracting the sums, and narrowing the ranges the markers
+    give (see :func:`_bounds`) — one more count of a group it is in is hidden: the
+    smallest non-zero part still shown, or, when no part is left, the total.
+
+    Why a part and not the total: the totals — a domain, a row's placements — are what
+    these figures are read for (the balance between domains), and the smallest part
+    carries the least information, so hiding it costs the least. Why "worked out"
+    rather than "the only hidden count of its group": two hidden counts can still
+    give each other away (two "<5" that must add up to 2 are both 1; a "<5" and a
+    hidden count that add up to 6 are 1 and 5), and a count can be in two groups (a
+    programme is in its domain and in its level: the level minus the domain can give
+    it away when neither sum alone does). A secondary count shows as
+    "hidden", not "<5": it is 5 or more. Zero stays zero (no student to recognise),
+    and shown counts are always exact.
+
+    Known limit: four parts shown as "<5" under a total shown as "<5" are each 1;
+    there is nothing left to hide then but the rows themselves.
+    """
+    protection = Protection(values)
+    if not suppress:
+        return protection
+    hidden_always = frozenset(unshown)
+    protection.primary = {
+        key for key, value in values.items() if key not in hidden_always and 0 < value < SMALL
+    }
+    protection.secondary = {
+        key for key in also if values[key] > 0 and key not in protection.primary
+    }
+    while True:
+        bounds = _bounds(protection, groups, hidden_always)
+        exposed = [key for key in bounds if protection.hidden(key) and len(set(bounds[key])) == 1]
+        choice = _complement(protection, groups, hidden_always, exposed, bounds)
+        if choice is None:
+            return protection
+        protection.secondary.add(choice)
+
+
+def _complement(
+    protection: Protection,
+    groups: Sequence[Group],
+    unshown: frozenset[Key],
+    exposed: list[Key],
+    bounds: dict[Key, tuple[float, float]],
+) -> Key | None:
+    """The next count to hide for the first exposed one that still can be helped, from
+    the groups it is in: those with a total on the page first (a sum of everything,
+    not shown, only follows from them), then the ones with the fewest counts a reader
+    does not know (their sum is what gives it away), then the smallest."""
+
+    def visible(key: Key) -> bool:
+        return key not in unshown and not protection.hidden(key) and protection.values[key] > 0
+
+    def unknown(key: Key) -> bool:
+        return key in bounds and len(set(bounds[key])) > 1
+
+    for key in exposed:
+        mine = [group for group in groups if key == group[0] or key in group[1]]
+        mine.sort(key=lambda g: (g[0] in unshown, sum(map(unknown, [g[0], *g[1]])), len(g[1])))
+        for total, parts in mine:
+            candidates = [part for part in parts if visible(part)]
+            if candidates:
+                return min(candidates, key=lambda part: protection.values[part])
+            if visible(total):
+                return total
+    return None
 
 
 @dataclass
@@ -74,16 +313,19 @@ class FigureTable:
 
 
 def _bars_from_counts(
-    rows: list[tuple[str, int, int | None, bool]], suppress: bool
+    rows: list[tuple[str, int | str, int | None, bool]], suppress: bool
 ) -> list[charts.Bar]:
+    """One bar per (label, count, target, alert); a count is a number or, suppressed, the
+    text that stands for it (that bar is left out). Plain numbers from 1 to 4 are
+    suppressed here when ``suppress``."""
     bars = []
-    for label, value, target, alert in rows:
-        hidden = suppress and 0 < value < SMALL
+    for label, count, target, alert in rows:
+        cell = count_cell(count, suppress) if isinstance(count, int) else count
         bars.append(
             charts.Bar(
                 label=label,
-                value=None if hidden else value,
-                text=count_text(value, suppress),
+                value=cell if isinstance(cell, int) else None,
+                text=str(cell),
                 target=target,
                 target_text=str(target) if target is not None else "",
                 alert=alert,
@@ -92,8 +334,49 @@ def _bars_from_counts(
     return bars
 
 
+def _balance_protection(balance: Balance, suppress: bool) -> Protection:
+    """Programmes add up to their domain and to their level; domains and levels both
+    add up to all students (not shown in these tables)."""
+    values: dict[Key, int] = {("programme", r.programme_id): r.students for r in balance.programmes}
+    values.update({("domain", d.key): d.students for d in balance.domains})
+    values.update({("level", lv.key): lv.students for lv in balance.levels})
+    values["all"] = balance.total
+    groups: list[Group] = []
+    for kind, rows, attribute in (
+        ("domain", balance.domains, "domain"),
+        ("level", balance.levels, "level"),
+    ):
+        for row in rows:
+            parts = [
+                ("programme", r.programme_id)
+                for r in balance.programmes
+                if getattr(r, attribute) == row.key
+            ]
+            groups.append(((kind, row.key), parts))
+        groups.append(("all", [(kind, row.key) for row in rows]))
+    return protect(values, groups, suppress=suppress, unshown=["all"])
+
+
+def _programme_alert(row: ProgrammeRow, protection: Protection) -> bool:
+    """The programme's alert, where it does not narrow a hidden count: a "<5" is under a
+    target of 5 or more anyway; a hidden count's alert is left out."""
+    key = ("programme", row.programme_id)
+    if key in protection.primary:
+        return row.under_target and (row.target or 0) >= SMALL
+    if key in protection.secondary:
+        return False
+    return row.missing or row.under_target
+
+
 def balance_tables(balance: Balance, suppress: bool) -> list[FigureTable]:
     target = _("target")
+    protection = _balance_protection(balance, suppress)
+
+    def alert_text(row: ProgrammeRow) -> str:
+        if not _programme_alert(row, protection):
+            return ""
+        return _("missing") if row.missing else _("under target")
+
     programmes = FigureTable(
         key="programmes",
         title=_("Students per programme"),
@@ -104,12 +387,12 @@ def balance_tables(balance: Balance, suppress: bool) -> list[FigureTable]:
                     r.name,
                     r.domain_label,
                     r.level_label,
-                    count_cell(r.students, suppress),
+                    protection.cell(("programme", r.programme_id)),
                     r.target if r.target is not None else "",
-                    _("missing") if r.missing else _("under target") if r.under_target else "",
+                    alert_text(r),
                 ],
                 link=f"programme={r.programme_id}",
-                alert=r.missing or r.under_target,
+                alert=_programme_alert(r, protection),
             )
             for r in balance.programmes
         ],
@@ -118,7 +401,12 @@ def balance_tables(balance: Balance, suppress: bool) -> list[FigureTable]:
     programmes.chart = charts.bar_chart(
         _bars_from_counts(
             [
-                (r.name, r.students, r.target, r.missing or r.under_target)
+                (
+                    r.name,
+                    protection.cell(("programme", r.programme_id)),
+                    r.target,
+                    _programme_alert(r, protection),
+                )
                 for r in balance.programmes
             ],
             suppress,
@@ -136,7 +424,7 @@ def balance_tables(balance: Balance, suppress: bool) -> list[FigureTable]:
         columns=[_("Domain"), _("Students"), _("Target")],
         rows=[
             Row(
-                [d.label, count_cell(d.students, suppress), d.target or ""],
+                [d.label, protection.cell(("domain", d.key)), d.target or ""],
                 link=f"domain={d.key}",
             )
             for d in balance.domains
@@ -145,7 +433,11 @@ def balance_tables(balance: Balance, suppress: bool) -> list[FigureTable]:
     )
     domains.chart = charts.bar_chart(
         _bars_from_counts(
-            [(d.label, d.students, d.target, False) for d in balance.domains], suppress
+            [
+                (d.label, protection.cell(("domain", d.key)), d.target, False)
+                for d in balance.domains
+            ],
+            suppress,
         ),
         title=_("Students per domain against the target"),
         description=_("Horizontal bars: students per domain; a dashed mark shows the target."),
@@ -157,7 +449,7 @@ def balance_tables(balance: Balance, suppress: bool) -> list[FigureTable]:
         columns=[_("Level"), _("Students"), _("Target")],
         rows=[
             Row(
-                [lv.label, count_cell(lv.students, suppress), lv.target or ""],
+                [lv.label, protection.cell(("level", lv.key)), lv.target or ""],
                 link=f"level={lv.key}",
             )
             for lv in balance.levels
@@ -166,7 +458,11 @@ def balance_tables(balance: Balance, suppress: bool) -> list[FigureTable]:
     )
     levels.chart = charts.bar_chart(
         _bars_from_counts(
-            [(lv.label, lv.students, lv.target, False) for lv in balance.levels], suppress
+            [
+                (lv.label, protection.cell(("level", lv.key)), lv.target, False)
+                for lv in balance.levels
+            ],
+            suppress,
         ),
         title=_("Students per level"),
         description=_("Horizontal bars: students per level (mbo, hbo, wo)."),
@@ -226,6 +522,68 @@ def on_site_table(data: OnSite, suppress: bool, domain_labels: dict[str, str]) -
     return table
 
 
+def _rate_keys(table: str, row: RateRow) -> tuple[Key, Key, Key]:
+    """The keys of a rate row's counts: all (invited), some (present) and the rest."""
+    return (table, row.key, "invited"), (table, row.key, "present"), (table, row.key, "rest")
+
+
+def _rate_counts(
+    table: str, rows: Sequence[RateRow], values: dict[Key, int], groups: list[Group]
+) -> None:
+    for row in rows:
+        invited, present, rest = _rate_keys(table, row)
+        values.update({invited: row.invited, present: row.present, rest: row.invited - row.present})
+        groups.append((invited, [present, rest]))
+
+
+def _rate_text(row: RateRow, protection: Protection, table: str) -> str:
+    """A rate gives its counts away (present = rate × invited): shown only with both."""
+    invited, present, _rest = _rate_keys(table, row)
+    if invited in protection.primary:
+        return SUPPRESSED
+    if protection.hidden(invited) or protection.hidden(present):
+        return hidden_text()
+    return percent(row.rate)
+
+
+def _rate_value(row: RateRow, protection: Protection, table: str) -> int | None:
+    invited, present, _rest = _rate_keys(table, row)
+    if protection.hidden(invited) or protection.hidden(present) or row.rate is None:
+        return None
+    return round(row.rate * 100)
+
+
+def _attendance_protection(data: Sessions, suppress: bool) -> Protection:
+    """Attendance per programme and per domain. In each row the present and the others
+    (not shown) add up to the invited; a domain's invited and present are those of its
+    programmes, and all programmes add up to all domains.
+
+    Where a row does not say which domain its programme belongs to, the reader still
+    knows it (pabo is educational): then a measure with a "<5" for a programme is
+    hidden in every domain row, which no subtraction can undo."""
+    values: dict[Key, int] = {}
+    groups: list[Group] = []
+    _rate_counts("programme", data.programmes, values, groups)
+    _rate_counts("domain", data.domains, values, groups)
+    unshown: list[Key] = [key for key in values if isinstance(key, tuple) and key[2] == "rest"]
+    domain_of = {row.key: row.domain for row in data.programmes}
+    known = all(domain_of.values())
+    also: list[Key] = []
+    for measure in ("invited", "present"):
+        every = ("all", measure)
+        values[every] = sum(getattr(row, measure) for row in data.domains)
+        unshown.append(every)
+        groups.append((every, [("programme", row.key, measure) for row in data.programmes]))
+        groups.append((every, [("domain", row.key, measure) for row in data.domains]))
+        if known:
+            for domain in data.domains:
+                parts = [("programme", k, measure) for k, d in domain_of.items() if d == domain.key]
+                groups.append((("domain", domain.key, measure), parts))
+        elif any(0 < getattr(row, measure) < SMALL for row in data.programmes):
+            also.extend(("domain", row.key, measure) for row in data.domains)
+    return protect(values, groups, suppress=suppress, unshown=unshown, also=also)
+
+
 def session_tables(data: Sessions, suppress: bool) -> list[FigureTable]:
     kinds = FigureTable(
         key="session_kinds",
@@ -239,8 +597,9 @@ def session_tables(data: Sessions, suppress: bool) -> list[FigureTable]:
         title=_("Sessions by kind"),
         description=_("Horizontal bars: number of sessions of each kind in the period."),
     )
+    protection = _attendance_protection(data, suppress)
 
-    def rate_table(key: str, title: str, rows: list[RateRow], first: str) -> FigureTable:
+    def rate_table(key: str, title: str, rows: list[RateRow], first: str, name: str) -> FigureTable:
         table = FigureTable(
             key=key,
             title=title,
@@ -249,9 +608,9 @@ def session_tables(data: Sessions, suppress: bool) -> list[FigureTable]:
                 Row(
                     [
                         r.label,
-                        count_cell(r.invited, suppress),
-                        count_cell(r.present, suppress),
-                        rate_cell(r, suppress),
+                        protection.cell(_rate_keys(name, r)[0]),
+                        protection.cell(_rate_keys(name, r)[1]),
+                        _rate_text(r, protection, name),
                     ]
                 )
                 for r in rows
@@ -262,10 +621,8 @@ def session_tables(data: Sessions, suppress: bool) -> list[FigureTable]:
             [
                 charts.Bar(
                     label=r.label,
-                    value=None
-                    if (suppress and 0 < r.invited < SMALL) or r.rate is None
-                    else round(r.rate * 100),
-                    text=rate_cell(r, suppress),
+                    value=_rate_value(r, protection, name),
+                    text=_rate_text(r, protection, name),
                 )
                 for r in rows
             ],
@@ -282,12 +639,14 @@ def session_tables(data: Sessions, suppress: bool) -> list[FigureTable]:
         _("Attendance at mixed sessions per programme"),
         data.programmes,
         _("Programme"),
+        "programme",
     )
     by_domain = rate_table(
         "attendance_domains",
         _("Attendance at mixed sessions per domain"),
         data.domains,
         _("Domain"),
+        "domain",
     )
     absent = FigureTable(
         key="absent_domains",
@@ -311,6 +670,12 @@ def session_tables(data: Sessions, suppress: bool) -> list[FigureTable]:
 
 
 def supervision_table(data: Supervision, suppress: bool) -> FigureTable:
+    """Per domain the placements are those with an own-domain supervisor plus the gaps:
+    a "<5" among the two is protected by hiding the other (or the placements)."""
+    values: dict[Key, int] = {}
+    groups: list[Group] = []
+    _rate_counts("supervision", data.domains, values, groups)
+    protection = protect(values, groups, suppress=suppress)
     table = FigureTable(
         key="supervision",
         title=_("Practice supervisor from the student's own domain"),
@@ -325,10 +690,9 @@ def supervision_table(data: Supervision, suppress: bool) -> FigureTable:
             Row(
                 [
                     r.label,
-                    count_cell(r.invited, suppress),
-                    count_cell(r.present, suppress),
-                    rate_cell(r, suppress),
-                    count_cell(r.invited - r.present, suppress),
+                    *(protection.cell(key) for key in _rate_keys("supervision", r)[:2]),
+                    _rate_text(r, protection, "supervision"),
+                    protection.cell(_rate_keys("supervision", r)[2]),
                 ],
                 link=f"domain={r.key}&own_domain=no",
                 alert=r.present < r.invited,
@@ -341,10 +705,8 @@ def supervision_table(data: Supervision, suppress: bool) -> FigureTable:
         [
             charts.Bar(
                 label=r.label,
-                value=None
-                if (suppress and 0 < r.invited < SMALL) or r.rate is None
-                else round(r.rate * 100),
-                text=rate_cell(r, suppress),
+                value=_rate_value(r, protection, "supervision"),
+                text=_rate_text(r, protection, "supervision"),
                 alert=r.present < r.invited,
             )
             for r in data.domains

@@ -288,3 +288,87 @@ def test_organisation_not_a_partner_is_404(world, client) -> None:
     client.force_login(world.coordinator)
     url = reverse("dashboards:organisation", args=[world.environment.pk, stranger.pk])
     assert client.get(url).status_code == 404
+
+
+def more_mixed_sessions(world) -> None:
+    """Two more mixed sessions: social work (students 1 and 2) present at both, the
+    vaktherapie student (4) at one. Attendance then: social work 8 invited, 7 present;
+    vaktherapie 1 and 1; social domain 9 and 8 — 9 - 8 = 1 gave vaktherapie away."""
+    from learning_networks.models import Attendance, NetworkSession
+    from tests.dashboards.conftest import at
+
+    s1, s2, _s3, s4 = world.students[:4]
+    for day in ("2026-12-01", "2026-12-08"):
+        session = NetworkSession.objects.create(
+            network=world.network, kind="mixed", theme=f"Extra {day}",
+            starts_at=at(day), ends_at=at(day, 12), status="held",
+        )  # fmt: skip
+        for student in (s1, s2):
+            Attendance.objects.create(session=session, user=student, presence="present")
+    Attendance.objects.create(session=session, user=s4, presence="present")
+
+
+def export_rows(client, world, figure: str, fmt: str) -> dict[str, list]:
+    url = reverse("dashboards:network_export", args=[world.network.pk, figure, fmt])
+    response = client.get(url)
+    assert response.status_code == 200
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    else:
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    return {str(row[0]): row[1:] for row in rows[1:]}
+
+
+def as_number(cell) -> int | None:
+    text = str(cell)
+    return int(text) if text.isdigit() else None
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_core_team_cannot_work_out_a_small_programme_from_its_domain(world, client, fmt) -> None:
+    more_mixed_sessions(world)
+    client.force_login(world.core_member)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    programmes = export_rows(client, world, "attendance_programmes", fmt)
+    domains = export_rows(client, world, "attendance_domains", fmt)
+    assert [str(c) for c in programmes["Vaktherapie"]] == ["<5", "<5", "<5"]
+    social = {"Social work", "Vaktherapie"}
+    for column in (0, 1):  # invited, present
+        domain = as_number(domains["social"][column])
+        others = [as_number(programmes[name][column]) for name in social - {"Vaktherapie"}]
+        # Subtraction needs the domain and every other programme of it as a number.
+        assert domain is None or None in others, (programmes, domains)
+    # No rate shown next to a hidden count.
+    for row in [*programmes.values(), *domains.values()]:
+        if as_number(row[0]) is None or as_number(row[1]) is None:
+            assert not str(row[2]).endswith("%"), row
+    # The numbers that are shown are exact.
+    assert as_number(programmes["Social work"][0]) in (None, 8)
+    assert as_number(programmes["Social work"][1]) in (None, 7)
+
+
+def test_core_team_page_says_what_is_hidden(world, client) -> None:
+    more_mixed_sessions(world)
+    client.force_login(world.core_member)
+    url = reverse("dashboards:network", args=[world.network.pk])
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "one more number is shown as" in body
+    assert "<td>hidden</td>" in body and "<td>&lt;5</td>" in body
+    # A rate is shown only with its counts: social work (7 of 8) and the social domain
+    # (8 of 9) cannot both be whole, or 9 - 8 is vaktherapie again.
+    assert not ("88%" in body and "89%" in body)
+
+
+def test_coordinator_still_sees_every_number_in_the_network_view(world, client) -> None:
+    more_mixed_sessions(world)
+    client.force_login(world.coordinator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    programmes = export_rows(client, world, "attendance_programmes", "csv")
+    domains = export_rows(client, world, "attendance_domains", "csv")
+    assert programmes["Vaktherapie"] == ["1", "1", "100%"]
+    assert programmes["Social work"] == ["8", "7", "88%"]
+    assert programmes["Pabo"] == ["2", "1", "50%"]
+    assert sorted(domains.values()) == [["2", "1", "50%"], ["9", "8", "89%"]]
+    body = client.get(reverse("dashboards:network", args=[world.network.pk])).content.decode()
+    assert "&lt;5" not in body and "<td>hidden</td>" not in body
