@@ -12,7 +12,7 @@ the request in a context variable); outside a request (tasks, commands) it is em
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -166,7 +166,7 @@ def _record(spec: Audited, instance: models.Model, action: str, changes: dict[st
     )
 
 
-def audit_bulk_created(instances: list[models.Model], *, actor_id: int | None) -> None:
+def audit_bulk_created(instances: Sequence[models.Model], *, actor_id: int | None) -> None:
     """Record rows made with ``bulk_create``, which sends no signals (the import)."""
     from accounts.models import AuditEvent
 
@@ -202,6 +202,7 @@ def _log_role_change(instance: Any, outcome: str, changes: dict[str, Any]) -> No
 
 def _make_receivers(spec: Audited) -> tuple[Callable[..., None], ...]:
     def before_save(sender: Any, instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+        # The row as it was, kept on the instance for after_save: not a declared field.
         if raw or instance.pk is None:
             instance._audit_old = None  # type: ignore[attr-defined]
             return

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -26,8 +26,10 @@ class InvitationForm(forms.ModelForm):
     def __init__(self, *args: Any, environment: LearningEnvironment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.environment = environment
-        self.fields["organisation"].queryset = environment.organisations.order_by("kind", "name")
-        self.fields["programme"].queryset = environment.programmes()
+        organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
+        organisation.queryset = environment.organisations.order_by("kind", "name")
+        programme = cast(forms.ModelChoiceField, self.fields["programme"])
+        programme.queryset = environment.programmes()
         self.fields["email"].widget.attrs["autocomplete"] = "off"
         self.fields["full_name"].required = False
         self.fields["organisation"].help_text = _(
@@ -41,7 +43,8 @@ class InvitationForm(forms.ModelForm):
         return email
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         role = cleaned.get("role")
         email = cleaned.get("email")
         organisation = cleaned.get("organisation")
@@ -108,7 +111,8 @@ class AcceptInvitationForm(forms.Form):
         return name
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         password1 = cleaned.get("password1")
         password2 = cleaned.get("password2")
         if password1 and password2 and password1 != password2:

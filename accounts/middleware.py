@@ -41,10 +41,10 @@ class RequireMFAMiddleware:
             and user.must_use_mfa
             and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         ):
-            response = redirect("mfa_activate_totp")
+            setup = redirect("mfa_activate_totp")
             if getattr(request, "htmx", False):
-                response = HttpResponse(status=204, headers={"HX-Redirect": response.url})
-            return response
+                return HttpResponse(status=204, headers={"HX-Redirect": setup.url})
+            return setup
         return self.get_response(request)
 
     @staticmethod

@@ -1,4 +1,5 @@
 from datetime import UTC, datetime
+from typing import Any
 
 from allauth.account.utils import perform_login
 from django.conf import settings
@@ -205,7 +206,7 @@ def session_list(request: AuthedRequest) -> HttpResponse:
     entries = UserSession.objects.filter(
         user=request.user, session__expire_date__gt=timezone.now()
     ).select_related("session")
-    sessions = []
+    sessions: list[dict[str, Any]] = []
     for entry in entries:
         seen = entry.session.get_decoded().get(SEEN_AT)
         sessions.append(

@@ -27,7 +27,7 @@ import datetime
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db.models import Avg, Count, Q, Sum
@@ -500,7 +500,7 @@ def sessions(
         programmes=sorted(programmes.values(), key=lambda r: r.label),
         domains=sorted(domains.values(), key=lambda r: Domain.values.index(r.key)),
         absent=absent,
-        mixed_held=by_kind.get(SessionKind.MIXED, {}).get("held", 0),
+        mixed_held=by_kind[SessionKind.MIXED]["held"] if SessionKind.MIXED in by_kind else 0,
     )
 
 
@@ -606,7 +606,7 @@ def student_hours(environment: LearningEnvironment, period: Period) -> list[Hour
     ]
 
 
-def timelog_model():  # type: ignore[no-untyped-def]
+def timelog_model() -> type[Any] | None:
     """supervision.TimeLog once it exists (it is being built alongside)."""
     try:
         return apps.get_model("supervision", "TimeLog")
@@ -660,7 +660,7 @@ class Reflections:
     total: int
 
 
-def reflection_model():  # type: ignore[no-untyped-def]
+def reflection_model() -> type[Any] | None:
     try:
         model = apps.get_model("reflections", "Reflection")
     except LookupError:

@@ -1,4 +1,5 @@
 import datetime
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -62,14 +63,15 @@ class PeriodForm(forms.Form):
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: object, environment: LearningEnvironment, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, environment: LearningEnvironment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.environment = environment
-        self.fields["year"].choices = school_year_choices(environment)
+        cast(forms.ChoiceField, self.fields["year"]).choices = school_year_choices(environment)
         self.fields["year"].validators.append(RegexValidator(r"^[0-9]{4}-[0-9]{4}$"))
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         kind = data.get("period") or PeriodKind.YEAR
@@ -124,8 +126,8 @@ class PeriodForm(forms.Form):
 class DrillForm(forms.Form):
     """The filter of a drill-down list: unknown values are errors, not ignored."""
 
-    def __init__(self, *args: object, environment: LearningEnvironment, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, environment: LearningEnvironment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.environment = environment
 
     def description(self) -> list[tuple[str, str]]:
@@ -138,7 +140,9 @@ class DrillForm(forms.Form):
             if isinstance(field, forms.ChoiceField) and not isinstance(
                 field, forms.ModelChoiceField
             ):
-                value = dict(field.choices).get(value, value)
+                # Django keeps a form field's choices as (value, label) pairs.
+                pairs = cast(list[tuple[Any, Any]], field.choices)
+                value = dict(pairs).get(value, value)
             shown.append((str(field.label), str(value)))
         return shown
 
@@ -146,9 +150,9 @@ class DrillForm(forms.Form):
 class PlacementDrillForm(DrillForm):
     programme = forms.ModelChoiceField(queryset=Programme.objects.none(), required=False)
     domain = forms.ChoiceField(
-        label=_("Domain"), choices=[("", "")] + Domain.choices, required=False
+        label=_("Domain"), choices=[("", ""), *Domain.choices], required=False
     )
-    level = forms.ChoiceField(label=_("Level"), choices=[("", "")] + Level.choices, required=False)
+    level = forms.ChoiceField(label=_("Level"), choices=[("", ""), *Level.choices], required=False)
     week = forms.DateField(label=_("Week of"), required=False)
     own_domain = forms.ChoiceField(
         label=_("Practice supervisor from the student's own domain"),
@@ -156,10 +160,11 @@ class PlacementDrillForm(DrillForm):
         required=False,
     )
 
-    def __init__(self, *args: object, environment: LearningEnvironment, **kwargs: object) -> None:
+    def __init__(self, *args: Any, environment: LearningEnvironment, **kwargs: Any) -> None:
         super().__init__(*args, environment=environment, **kwargs)
-        self.fields["programme"].label = _("Programme")
-        self.fields["programme"].queryset = Programme.objects.filter(
+        programme = cast(forms.ModelChoiceField, self.fields["programme"])
+        programme.label = _("Programme")
+        programme.queryset = Programme.objects.filter(
             Q(institute__environments=environment)
             | Q(pk__in=environment.programme_targets.values("programme_id"))
         ).distinct()
@@ -173,11 +178,11 @@ class PlacementDrillForm(DrillForm):
 
 class SessionDrillForm(DrillForm):
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", "")] + SessionKind.choices, required=False
+        label=_("Kind"), choices=[("", ""), *SessionKind.choices], required=False
     )
 
 
 class HoursDrillForm(DrillForm):
     setting = forms.ChoiceField(
-        label=_("Setting"), choices=[("", "")] + Setting.choices, required=False
+        label=_("Setting"), choices=[("", ""), *Setting.choices], required=False
     )

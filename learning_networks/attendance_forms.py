@@ -67,7 +67,8 @@ class AnswerForm(forms.Form):
         self.attendance = attendance
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         session = self.attendance.session
         if session.status == SessionStatus.CANCELLED:
             raise forms.ValidationError(_("This session has been cancelled."))
@@ -99,7 +100,8 @@ class CheckInForm(forms.Form):
         self.attendance = attendance
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not check_in_is_open(self.attendance.session):
             raise forms.ValidationError(_("Checking in is not open for this session."))
         return cleaned
@@ -135,7 +137,8 @@ class FeedbackForm(forms.Form):
         self.is_facilitator = is_facilitator
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         session = self.attendance.session
         if self.is_facilitator:
             raise forms.ValidationError(_("Facilitators do not rate their own session."))
@@ -165,7 +168,8 @@ class PresenceForm(forms.Form):
         self.session = session
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         presence = cleaned.get("presence")
         if self.session.status == SessionStatus.CANCELLED:
             raise forms.ValidationError(_("This session has been cancelled."))
@@ -185,7 +189,8 @@ class OpenCheckInForm(forms.Form):
         self.session = session
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         now = timezone.now()
         if self.session.status == SessionStatus.CANCELLED:
             raise forms.ValidationError(_("This session has been cancelled."))

@@ -1,8 +1,9 @@
 """The participants' side of a session: the session page, answers, check-in, the
 roster, and feedback with its results for the core team."""
 
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse
@@ -320,7 +321,7 @@ def _roster_url(session: NetworkSession, anchor: str) -> str:
 def _roster_flags(session: NetworkSession) -> dict[str, Any]:
     return {
         "is_cancelled": session.status == SessionStatus.CANCELLED,
-        "presence_choices": PresenceForm.base_fields["presence"].choices,
+        "presence_choices": cast(forms.ChoiceField, PresenceForm.base_fields["presence"]).choices,
     }
 
 
@@ -438,11 +439,12 @@ def line_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
         )
         .order_by("position", "starts_at")
     )
+    # The figures are set on the sessions for the template, not fields of theirs.
     for session in sessions:
         invited = participants.get(session.pk, 0)
         session.participants = invited  # type: ignore[attr-defined]
         session.response_rate = (  # type: ignore[attr-defined]
-            round(100 * session.responses / invited) if invited else None  # type: ignore[attr-defined]
+            round(100 * session.responses / invited) if invited else None
         )
         session.few = session.responses < FEW_RESPONSES  # type: ignore[attr-defined]
     return TemplateResponse(

@@ -174,11 +174,11 @@ class AgendaPeriodForm(forms.Form):
         if self.errors:
             return data
         start, end = data.get("from"), data.get("to")
-        if start is None and end is None:
-            start = timezone.localdate()
         if end is None:
+            if start is None:
+                start = timezone.localdate()
             end = start + AGENDA_DEFAULT
-        if start is None:
+        elif start is None:
             start = end - AGENDA_DEFAULT
         if end < start:
             self.add_error("to", _("The end of the period cannot be before its start."))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 import random
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
@@ -57,7 +57,12 @@ NAMED_STUDENT = f"student{DEMO_DOMAIN}"  # the student everyone clicks through f
 
 
 class _Writer(Protocol):
-    def write(self, msg: str = ..., style_func: object = ..., ending: str | None = ...) -> None: ...
+    def write(
+        self,
+        msg: str = ...,
+        style_func: Callable[[str], str] | None = ...,
+        ending: str | None = ...,
+    ) -> None: ...
 
 
 def _email(local_part: str) -> str:

@@ -1,6 +1,6 @@
 import contextlib
 import datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from environments.models import Domain, LearningEnvironment
+from environments.models import Domain, LearningEnvironment, Programme
 from learning_networks.models import LearningLine, LearningNetwork, NetworkSession
 from placements.models import Weekday
 
@@ -65,7 +65,8 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args: Any, network: LearningNetwork, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = environment_people(network.environment)
+        user = cast(forms.ModelChoiceField, self.fields["user"])
+        user.queryset = environment_people(network.environment)
 
 
 class LineForm(forms.ModelForm):
@@ -150,10 +151,14 @@ class SessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.network = network
         environment = network.environment
-        self.fields["location"].queryset = environment.organisations.order_by("name")
-        self.fields["facilitators"].queryset = environment_people(environment)
-        self.fields["audience_programmes"].queryset = environment.programmes().order_by("name")
-        self.fields["line"].queryset = network.lines.all()
+        location = cast(forms.ModelChoiceField, self.fields["location"])
+        location.queryset = environment.organisations.order_by("name")
+        facilitators = cast(forms.ModelMultipleChoiceField, self.fields["facilitators"])
+        facilitators.queryset = environment_people(environment)
+        audience = cast(forms.ModelMultipleChoiceField, self.fields["audience_programmes"])
+        audience.queryset = environment.programmes().order_by("name")
+        line = cast(forms.ModelChoiceField, self.fields["line"])
+        line.queryset = network.lines.all()
         self.fields["theme"].widget.attrs["maxlength"] = 200
         if self.instance.pk and not self.is_bound:
             self.initial["starts_at"] = timezone.localtime(self.instance.starts_at)
@@ -178,7 +183,8 @@ class SessionForm(forms.ModelForm):
         return [code for code in Domain.values if code in chosen]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The end must lie after the start."))
@@ -239,20 +245,21 @@ class DateFinderForm(forms.Form):
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
     )
-    audience_programmes = forms.ModelMultipleChoiceField(
-        label=_("Only for these programmes"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Leave empty for the whole network."),
+    audience_programmes: "forms.ModelMultipleChoiceField[Programme]" = (
+        forms.ModelMultipleChoiceField(
+            label=_("Only for these programmes"),
+            queryset=None,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Leave empty for the whole network."),
+        )
     )
 
     def __init__(self, *args: Any, network: LearningNetwork, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.network = network
-        self.fields["audience_programmes"].queryset = network.environment.programmes().order_by(
-            "name"
-        )
+        audience = cast(forms.ModelMultipleChoiceField, self.fields["audience_programmes"])
+        audience.queryset = network.environment.programmes().order_by("name")
 
     @classmethod
     def defaults(cls, network: LearningNetwork) -> dict[str, Any]:
@@ -270,7 +277,8 @@ class DateFinderForm(forms.Form):
         return [datetime.time.fromisoformat(value) for value in self.cleaned_data["start_times"]]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         first, last = cleaned.get("first_day"), cleaned.get("last_day")
         if first and last:
             year_first, year_last = school_year_bounds(self.network.environment)

@@ -248,9 +248,9 @@ def _availability_masks(people: Sequence[Participant], slots: Sequence[Slot]) ->
     by_period: dict[tuple[date | None, date | None], int] = {}
     for bit, person in enumerate(people):
         flag = 1 << bit
-        for day in set(person.on_site_days).difference(person.class_days):
-            if 1 <= day <= 7:
-                by_weekday[day] |= flag
+        for weekday in set(person.on_site_days).difference(person.class_days):
+            if 1 <= weekday <= 7:
+                by_weekday[weekday] |= flag
         period = (person.available_from, person.available_until)
         by_period[period] = by_period.get(period, 0) | flag
 

@@ -405,7 +405,7 @@ def session_cancel_view(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- The date finder ------------------------------------------------------------------
 
 # A professional's domain, for the count of professionals only (see _participants).
-PROFESSIONAL_DOMAIN = {
+PROFESSIONAL_DOMAIN: dict[str, Domain] = {
     OrganisationKind.SCHOOL: Domain.EDUCATIONAL,
     OrganisationKind.NEIGHBOURHOOD: Domain.SOCIAL,
 }
@@ -435,7 +435,7 @@ def _participants(
         elif membership.organisation is not None:
             organisation_kind.setdefault(membership.user_id, membership.organisation.kind)
     placements: dict[int, Placement] = {}
-    for placement in (
+    for candidate in (
         Placement.objects.filter(
             environment=environment,
             student_id__in=list(student_programme),
@@ -447,7 +447,7 @@ def _participants(
         .order_by("start_date", "pk")
     ):
         # The first placement of the period; a later one overlaps less of it.
-        placements.setdefault(placement.student_id, placement)
+        placements.setdefault(candidate.student_id, candidate)
 
     period_start = datetime.datetime.combine(
         first_day, datetime.time.min, tzinfo=timezone.get_current_timezone()

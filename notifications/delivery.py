@@ -123,15 +123,15 @@ def compose(notification: Notification) -> Message:
         from placements.models import Placement
 
         placement = Placement.objects.filter(pk=payload.get("placement")).first()
-        week = datetime.date.fromisoformat(payload.get("week", "2000-01-03"))
+        monday = datetime.date.fromisoformat(payload.get("week", "2000-01-03"))
         return Message(
-            subject=_("Log your activities of the week of %(week)s") % {"week": _date(week)},
+            subject=_("Log your activities of the week of %(week)s") % {"week": _date(monday)},
             lines=[
                 _(
                     "You were on site in the week of %(week)s, but no activities "
                     "have been logged for it yet."
                 )
-                % {"week": _date(week)}
+                % {"week": _date(monday)}
             ],
             url=placement.get_absolute_url() if placement else reverse("notifications:list"),
             action=_("Log activities"),

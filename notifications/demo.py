@@ -10,7 +10,7 @@ queue nothing.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from django.apps import apps
@@ -30,7 +30,12 @@ PER_KIND = 2
 
 
 class _Writer(Protocol):
-    def write(self, msg: str = ..., style_func: object = ..., ending: str | None = ...) -> None: ...
+    def write(
+        self,
+        msg: str = ...,
+        style_func: Callable[[str], str] | None = ...,
+        ending: str | None = ...,
+    ) -> None: ...
 
 
 def _students(environment: LearningEnvironment) -> list[Membership]:
@@ -112,6 +117,7 @@ def _signoffs(environment: LearningEnvironment) -> int:
         submitted_at__isnull=False,
     ).select_related("placement")[:PER_KIND]
     for week in weeks:
+        assert week.submitted_at is not None
         queued += signoff_requests_queue(week=week)
         for assignment in week.placement.assignments.filter(signs_off=True).filter(
             Q(supervisor__isnull=False) | ~Q(email="")

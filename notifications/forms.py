@@ -1,8 +1,10 @@
 import datetime
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from notifications.models import Delivery, Kind, Preference
 
 # A report longer than this is refused: figures per week over years are unreadable.
@@ -12,8 +14,8 @@ MAX_REPORT_DAYS = 2 * 366
 class PreferencesForm(forms.Form):
     """One choice per kind of message."""
 
-    def __init__(self, *args: object, user: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         current = dict(Preference.objects.filter(user=user).values_list("kind", "delivery"))
         for kind, label in Kind.choices:
             self.fields[kind] = forms.ChoiceField(

@@ -150,11 +150,11 @@ class Notification(models.Model):
 
     @property
     def address(self) -> str:
-        return self.recipient.email if self.recipient_id else self.email
+        return self.recipient.email if self.recipient is not None else self.email
 
     @property
     def language(self) -> str:
-        return self.recipient.language if self.recipient_id else settings.LANGUAGE_CODE
+        return self.recipient.language if self.recipient is not None else settings.LANGUAGE_CODE
 
 
 class Preference(models.Model):

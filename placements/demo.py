@@ -19,7 +19,7 @@ import datetime
 import random
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple, Protocol
@@ -78,7 +78,12 @@ WEEKS_BEFORE_TODAY = (6, 7, 8)  # a placement started this many weeks ago (or at
 
 
 class _Writer(Protocol):
-    def write(self, msg: str = ..., style_func: object = ..., ending: str | None = ...) -> None: ...
+    def write(
+        self,
+        msg: str = ...,
+        style_func: Callable[[str], str] | None = ...,
+        ending: str | None = ...,
+    ) -> None: ...
 
 
 class Profile(NamedTuple):
@@ -470,7 +475,7 @@ def _hosts(
 def _plan(
     membership: Membership,
     partners: _Partners,
-    institute_supervisors: dict[tuple[int, int], User],
+    institute_supervisors: dict[tuple[int, int | None], User],
     today: datetime.date,
     turn: int,
     wijkcoach_left: list[int],
@@ -613,14 +618,16 @@ def _entries(
     days = placement.days_on_site
     # Split placements: the last day (or two) in the neighbourhood, the rest at school.
     places: dict[int, Organisation] = {}
-    for index, day in enumerate(days):
+    for index, weekday in enumerate(days):
         if placement.school and placement.neighbourhood_organisation:
             in_neighbourhood = index == len(days) - 1 or (index > 0 and rng.random() < 0.5)
-            places[day] = (
+            places[weekday] = (
                 placement.neighbourhood_organisation if in_neighbourhood else placement.school
             )
         else:
-            places[day] = placement.school or placement.neighbourhood_organisation  # type: ignore[assignment]
+            host = placement.school or placement.neighbourhood_organisation
+            assert host is not None  # a placement is at a school, in a neighbourhood or both
+            places[weekday] = host
     per_day = int(placement.hours_per_week * 60) // max(1, len(days))
     entries = []
     day = max(first_day, placement.start_date)
@@ -805,7 +812,7 @@ def create_demo_placements(*, environments: Iterable[LearningEnvironment], stdou
         if m.role == Role.INSTITUTE_SUPERVISOR
     }
 
-    existing = set(
+    existing: set[tuple[int, int | None, int]] = set(
         Placement.objects.filter(environment__in=environments).values_list(
             "student_id", "programme_id", "environment_id"
         )
@@ -888,7 +895,7 @@ def print_signoff_hints(*, environments: Iterable[LearningEnvironment], stdout: 
         placement_id__in=waiting, signs_off=True
     ).select_related("supervisor"):
         for week in waiting[assignment.placement_id]:
-            if assignment.supervisor_id:
+            if assignment.supervisor is not None:
                 queues[assignment.supervisor.email].append(week)
             else:
                 links.append((assignment, week))

@@ -1,6 +1,6 @@
 import datetime
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Sum
@@ -69,7 +69,7 @@ class ActivityEntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.placement = placement
         # Radio buttons need no empty "choose one" option: none is checked until chosen.
-        self.fields["setting"].choices = Setting.choices
+        cast(forms.ChoiceField, self.fields["setting"]).choices = Setting.choices
         self.fields["description"].help_text = _(
             "At most %(count)s characters. Do not name pupils."
         ) % {"count": MAX_DESCRIPTION}
@@ -108,7 +108,8 @@ class ActivityEntryForm(forms.ModelForm):
         return [code for code in Discipline.values if code in chosen]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not self.placement.accepts_entries:
             raise forms.ValidationError(
                 _("This placement is not active, so no activities can be logged.")
@@ -145,7 +146,8 @@ class ReviewForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("action") == self.RETURN and not cleaned.get("comment", "").strip():
             self.add_error("comment", _("Tell the student what to change."))
         return cleaned
@@ -200,26 +202,29 @@ class PlacementForm(forms.ModelForm):
     def __init__(self, *args: Any, environment: LearningEnvironment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.environment = environment
-        self.fields["student"].queryset = User.objects.filter(
+        student = cast(forms.ModelChoiceField, self.fields["student"])
+        student.queryset = User.objects.filter(
             memberships__environment=environment,
             memberships__role=Role.STUDENT,
             memberships__is_active=True,
         ).distinct()
-        self.fields["programme"].queryset = environment.programmes()
+        programme = cast(forms.ModelChoiceField, self.fields["programme"])
+        programme.queryset = environment.programmes()
         organisations = environment.organisations.all()
-        self.fields["school"].queryset = organisations.filter(kind=OrganisationKind.SCHOOL)
-        self.fields["neighbourhood_organisation"].queryset = organisations.filter(
-            kind=OrganisationKind.NEIGHBOURHOOD
-        )
-        self.fields["signoff_supervisor"].queryset = User.objects.filter(
+        school = cast(forms.ModelChoiceField, self.fields["school"])
+        school.queryset = organisations.filter(kind=OrganisationKind.SCHOOL)
+        neighbourhood = cast(forms.ModelChoiceField, self.fields["neighbourhood_organisation"])
+        neighbourhood.queryset = organisations.filter(kind=OrganisationKind.NEIGHBOURHOOD)
+        signoff = cast(forms.ModelChoiceField, self.fields["signoff_supervisor"])
+        signoff.queryset = User.objects.filter(
             memberships__environment=environment,
             memberships__role__in=[Role.PRACTICE_SUPERVISOR, Role.SCHOOL_TRAINER],
             memberships__is_active=True,
         ).distinct()
         if self.instance.pk:
             # A placement's entries belong to its student: the student never changes.
-            self.fields["student"].disabled = True
-            self.fields["student"].queryset = User.objects.filter(pk=self.instance.student_id)
+            student.disabled = True
+            student.queryset = User.objects.filter(pk=self.instance.student_id)
             self.initial["days_on_site"] = [
                 str(d) for d in mask_to_weekdays(self.instance.weekdays_on_site)
             ]
@@ -240,7 +245,8 @@ class PlacementForm(forms.ModelForm):
             self.initial.setdefault("status", PlacementStatus.ACTIVE)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end lies before the start."))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -29,7 +30,7 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 5, _("Friday")
 
 
-def weekdays_to_mask(days: list[int] | list[str]) -> int:
+def weekdays_to_mask(days: Sequence[int | str]) -> int:
     return sum(1 << (int(day) - 1) for day in set(days))
 
 

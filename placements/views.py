@@ -439,13 +439,14 @@ def signoff_link(request: AnyRequest, token: str) -> HttpResponse:
         )
         assignment = (
             SupervisionAssignment.objects.select_related("supervisor")
-            .filter(
-                pk=payload["a"], signs_off=True, placement_id=week.placement_id if week else None
-            )
+            .filter(pk=payload["a"], signs_off=True, placement_id=week.placement_id)
             .first()
+            if week is not None
+            else None
         )
     if (
-        week is None
+        payload is None
+        or week is None
         or assignment is None
         or payload["e"] != contact_digest(assignment.contact_email)
     ):

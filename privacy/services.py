@@ -101,7 +101,8 @@ def _related_paths(model: type[models.Model], names: tuple[str, ...], depth: int
 
 def _section(entry: PersonalData, user: User) -> ExportSection:
     meta = entry.model_class._meta
-    columns = [str(meta.get_field(name).verbose_name) for name in entry.export]
+    # Exported names are the model's own fields, never reverse relations.
+    columns = [str(meta.get_field(name).verbose_name) for name in entry.export]  # type: ignore[union-attr]
     rows: list[dict[str, Any]] = []
     display_rows: list[list[str]] = []
     rows_query = entry.export_rows(user).order_by("pk")

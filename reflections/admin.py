@@ -13,7 +13,7 @@ from reflections.models import LearningOutcome, OutcomeEvidence, Reflection
 class ReflectionAdmin(admin.ModelAdmin):
     list_display = ["pk", "author", "environment", "visibility", "published_at", "created_at"]
     list_filter = ["visibility", "environment"]
-    fields = ["author", "environment", "visibility", "t_arm", "published_at", "created_at"]
+    fields = ("author", "environment", "visibility", "t_arm", "published_at", "created_at")
     readonly_fields = fields
     search_fields = ["author__full_name", "author__email"]
 
@@ -35,7 +35,7 @@ class LearningOutcomeAdmin(admin.ModelAdmin):
 @admin.register(OutcomeEvidence)
 class OutcomeEvidenceAdmin(admin.ModelAdmin):
     list_display = ["outcome", "student", "reflection_id", "activity_id", "created_at"]
-    fields = ["outcome", "student", "reflection_id", "activity_id", "created_at"]
+    fields = ("outcome", "student", "reflection_id", "activity_id", "created_at")
     readonly_fields = fields
     search_fields = ["student__full_name"]
 

@@ -10,7 +10,7 @@ of feedback as in real use. Texts name no pupil: they show how to write about on
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
@@ -40,7 +40,12 @@ STUDENTS_PER_ENVIRONMENT = 8
 
 
 class _Writer(Protocol):
-    def write(self, msg: str = ..., style_func: object = ..., ending: str | None = ...) -> None: ...
+    def write(
+        self,
+        msg: str = ...,
+        style_func: Callable[[str], str] | None = ...,
+        ending: str | None = ...,
+    ) -> None: ...
 
 
 class Spec(NamedTuple):

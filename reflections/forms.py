@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -120,24 +120,30 @@ class ReflectionForm(forms.Form):
         self.user = user
         self.require_text = require_text
         active = user.memberships.filter(is_active=True).values("environment_id")
-        self.fields["environment"].queryset = LearningEnvironment.objects.filter(pk__in=active)
-        self.fields["placement"].queryset = Placement.objects.filter(
+        cast(
+            forms.ModelChoiceField, self.fields["environment"]
+        ).queryset = LearningEnvironment.objects.filter(pk__in=active)
+        cast(forms.ModelChoiceField, self.fields["placement"]).queryset = Placement.objects.filter(
             student=user, environment_id__in=active
         ).select_related("programme")
         # Sessions I was invited to that have begun: those I can reflect on.
-        self.fields["session"].queryset = NetworkSession.objects.filter(
+        cast(
+            forms.ModelChoiceField, self.fields["session"]
+        ).queryset = NetworkSession.objects.filter(
             attendances__user=user,
             network__environment_id__in=active,
             starts_at__lte=timezone.now(),
         ).order_by("-starts_at")
-        self.fields["activity"].queryset = (
+        activity = cast(forms.ModelChoiceField, self.fields["activity"])
+        activity.queryset = (
             ActivityEntry.objects.filter(
                 placement__student=user, placement__environment_id__in=active
             )
             .select_related("placement")
             .order_by("-date", "-pk")
         )
-        self.fields["activity"].label_from_instance = self._activity_label
+        # Django's documented per-field labels; the stubs see a method.
+        activity.label_from_instance = self._activity_label  # type: ignore[method-assign,assignment]
         for field in ("placement", "session", "activity"):
             self.fields[field].error_messages["invalid_choice"] = NOT_YOURS
         self.fields["environment"].error_messages["invalid_choice"] = CHOOSE_ENVIRONMENT
@@ -177,7 +183,8 @@ class ReflectionForm(forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.require_text and not data.get("text") and "text" not in self.errors:
             self.add_error("text", EMPTY_REFLECTION)
         environments = set()
@@ -202,7 +209,9 @@ class ReflectionForm(forms.Form):
         elif chosen is None and environments:
             data["environment"] = LearningEnvironment.objects.get(pk=environments.pop())
         elif chosen is None:
-            only = list(self.fields["environment"].queryset[:2])
+            mine = cast(forms.ModelChoiceField, self.fields["environment"]).queryset
+            assert mine is not None
+            only = list(mine[:2])
             if len(only) == 1:
                 data["environment"] = only[0]
             elif "environment" not in self.errors:
@@ -286,18 +295,22 @@ class EvidenceForm(forms.Form):
     def __init__(self, *args: Any, user: User, outcome: LearningOutcome, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.outcome = outcome
-        self.fields["reflection"].queryset = Reflection.objects.filter(
+        reflection = cast(forms.ModelChoiceField, self.fields["reflection"])
+        reflection.queryset = Reflection.objects.filter(
             author=user, environment_id=outcome.environment_id
         ).order_by("-created_at")
-        self.fields["reflection"].label_from_instance = self._reflection_label
-        self.fields["activity"].queryset = (
+        # Django's documented per-field labels; the stubs see a method.
+        reflection.label_from_instance = self._reflection_label  # type: ignore[method-assign,assignment]
+        activity = cast(forms.ModelChoiceField, self.fields["activity"])
+        activity.queryset = (
             ActivityEntry.objects.filter(
                 placement__student=user, placement__environment_id=outcome.environment_id
             )
             .select_related("placement")
             .order_by("-date", "-pk")
         )
-        self.fields["activity"].label_from_instance = ReflectionForm._activity_label
+        # Django's documented per-field labels; the stubs see a method.
+        activity.label_from_instance = ReflectionForm._activity_label  # type: ignore[method-assign,assignment]
         for field in ("reflection", "activity"):
             self.fields[field].error_messages["invalid_choice"] = NOT_YOURS
 
@@ -308,7 +321,8 @@ class EvidenceForm(forms.Form):
         return f"{day:%d-%m-%Y} · {text[:60]}" if text else f"{day:%d-%m-%Y}"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and (data.get("reflection") is None) == (data.get("activity") is None):
             raise forms.ValidationError(_("Choose one reflection or one activity."))
         return data

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from django.db.models import Count, Q
@@ -34,7 +34,12 @@ DEMO_DOMAIN = "@demo.ulvo.nl"
 
 
 class _Writer(Protocol):
-    def write(self, msg: str = ..., style_func: object = ..., ending: str | None = ...) -> None: ...
+    def write(
+        self,
+        msg: str = ...,
+        style_func: Callable[[str], str] | None = ...,
+        ending: str | None = ...,
+    ) -> None: ...
 
 
 AGREEMENTS = {

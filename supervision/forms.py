@@ -1,5 +1,5 @@
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Sum
@@ -65,7 +65,8 @@ class AssignmentForm(forms.ModelForm):
     def __init__(self, *args: Any, placement: Placement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.placement = placement
-        self.fields["supervisor"].queryset = (
+        supervisor = cast(forms.ModelChoiceField, self.fields["supervisor"])
+        supervisor.queryset = (
             User.objects.filter(
                 memberships__environment_id=placement.environment_id,
                 memberships__role__in=SUPERVISOR_ROLES,
@@ -76,7 +77,8 @@ class AssignmentForm(forms.ModelForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         supervisor = cleaned.get("supervisor")
         name, email = cleaned.get("name", ""), cleaned.get("email", "")
         if supervisor is not None and (name or email):
@@ -270,10 +272,11 @@ class TimeLogForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.person = person
         self.environment = environment
-        self.fields["organisation"].queryset = Organisation.objects.filter(
+        organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
+        organisation.queryset = Organisation.objects.filter(
             pk__in=[org.pk for org in organisations]
         ).order_by("name")
-        self.fields["organisation"].empty_label = None
+        organisation.empty_label = None
         if not self.is_bound and not self.instance.pk:
             self.initial.setdefault("date", timezone.localdate())
             self.initial.setdefault("kind", "supervision")
@@ -286,7 +289,8 @@ class TimeLogForm(forms.ModelForm):
         return _check_date(self.cleaned_data.get("date"), days_ahead=0)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         day, minutes = cleaned.get("date"), cleaned.get("minutes")
         if day and minutes:
             others = TimeLog.objects.filter(person=self.person, date=day)
@@ -315,7 +319,8 @@ class PeriodForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
             self.add_error("end", _("The end comes before the start."))

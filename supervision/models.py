@@ -12,6 +12,8 @@ from environments.models import Domain
 from placements.models import Placement
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from accounts.models import User
 
 
@@ -81,7 +83,7 @@ class SupervisionAssignment(models.Model):
 
     @property
     def contact_email(self) -> str:
-        return self.supervisor.email if self.supervisor_id else self.email
+        return self.supervisor.email if self.supervisor is not None else self.email
 
 
 MAX_AGREEMENT_TEXT = 2000
@@ -118,7 +120,7 @@ class ResponsibilityAgreement(models.Model):
     def __str__(self) -> str:
         return str(self.environment)
 
-    def by_role(self) -> list[tuple[str, str]]:
+    def by_role(self) -> list[tuple[StrOrPromise, str]]:
         """(role label, text) in the order of the roles, leaving out empty texts."""
         texts = {
             SupervisionRole.PRACTICE: self.practice_supervisor,

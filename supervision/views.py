@@ -1,8 +1,9 @@
 import datetime
 import logging
+from collections.abc import Callable, Iterable
 from itertools import groupby
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum, Window
@@ -204,8 +205,8 @@ def environment_gaps(request: AuthedRequest, pk: int) -> HttpResponse:
     per_domain = [
         {
             "label": label,
-            "total": totals.get(value, {}).get("total", 0),
-            "gaps": totals.get(value, {}).get("gaps", 0),
+            "total": totals[value]["total"] if value in totals else 0,
+            "gaps": totals[value]["gaps"] if value in totals else 0,
         }
         for value, label in Domain.choices
     ]
@@ -268,14 +269,54 @@ WEEKS_INLINE = 3
 EXCERPT_CHARS = 240
 _PK = 2_147_483_646
 
+if TYPE_CHECKING:
+    # What the home's rows carry besides their fields: annotated in the queries or set
+    # below for the template. Never instantiated; for type checking only.
 
-def _url_maker(name: str) -> Any:
+    class _WaitingReflection(Reflection):
+        waiting: int
+        url: str
+        feedback_url: str
+        day: str
+        excerpt: str
+
+    class _WaitingWeek(Week):
+        url: str
+        label: str
+
+    class _Supervisee(Placement):
+        my_role: str
+        my_signs_off: bool
+        has_own: bool
+        last_meeting: datetime.date | None
+        note_count: int | None
+        my_roles: list[str]
+        signs_off: bool
+        student_name: str
+        url: str
+        notes_url: str
+        facts: str
+        waiting_weeks: list[_WaitingWeek]
+        shown_weeks: list[_WaitingWeek]
+        weeks_more: bool
+        weeks_label: str
+        waiting_reflections: list[_WaitingReflection]
+        waiting_count: int
+        waiting_more: int
+        reflections_label: str
+        more_label: str
+        recent_attendance: list[Any]
+        notes_label: str
+        last_meeting_label: str
+
+
+def _url_maker(name: str) -> Callable[[int], str]:
     """``reverse(name, args=[pk])`` for many pks at the cost of one reverse."""
     prefix, suffix = reverse(name, args=[_PK]).split(str(_PK))
     return lambda pk: f"{prefix}{pk}{suffix}"
 
 
-def _waiting_reflections(user: User) -> dict[tuple[int, int], Reflection]:
+def _waiting_reflections(user: User) -> dict[tuple[int, int], "_WaitingReflection"]:
     """Reflections shared with the user that have no response from them yet, per
     (student, environment): the oldest, with the number waiting as ``waiting``. One
     query."""
@@ -293,10 +334,11 @@ def _waiting_reflections(user: User) -> dict[tuple[int, int], Reflection]:
         .filter(rank__lte=REFLECTIONS_INLINE)
         .order_by("published_at", "pk")
     )
-    return {(r.author_id, r.environment_id): r for r in oldest}
+    rows = cast("Iterable[_WaitingReflection]", oldest)
+    return {(r.author_id, r.environment_id): r for r in rows}
 
 
-def _short_date() -> Any:
+def _short_date() -> Callable[[datetime.date], str]:
     """``date_format(day, "j M")`` for many days, at the cost of twelve month names."""
     months: dict[int, str] = {}
 
@@ -351,7 +393,7 @@ def _recent_attendance(students: set[int], environments: set[int]) -> dict[int, 
     return per_student
 
 
-def _supervisees(user: User) -> list[Placement]:
+def _supervisees(user: User) -> list["_Supervisee"]:
     """My placements to supervise, once each, with my roles (``my_roles``) and whether
     I sign off their weeks (``signs_off``). One query: a row per assignment of mine,
     merged here."""
@@ -389,8 +431,8 @@ def _supervisees(user: User) -> list[Placement]:
             "assignments__role",
         )
     )
-    placements: dict[int, Placement] = {}
-    for row in rows:
+    placements: dict[int, _Supervisee] = {}
+    for row in cast("Iterable[_Supervisee]", rows):
         role = str(SupervisionRole(row.my_role).label)
         seen = placements.get(row.pk)
         if seen is not None:
@@ -403,19 +445,20 @@ def _supervisees(user: User) -> list[Placement]:
     return list(placements.values())
 
 
-def _waiting_weeks(placements: list[Placement]) -> dict[int, list[Week]]:
+def _waiting_weeks(placements: list["_Supervisee"]) -> dict[int, list["_WaitingWeek"]]:
     """Per placement whose weeks I sign off: its submitted weeks, oldest first."""
     signing = [p.pk for p in placements if p.signs_off]
     if not signing:
         return {}
     week_url = _url_maker("placements:week_review")
     short = _short_date()
-    per_placement: dict[int, list[Week]] = {}
-    for week in (
+    per_placement: dict[int, list[_WaitingWeek]] = {}
+    weeks = (
         Week.objects.filter(placement_id__in=signing, status=WeekStatus.SUBMITTED)
         .only("placement_id", "start")
         .order_by("start", "pk")
-    ):
+    )
+    for week in cast("Iterable[_WaitingWeek]", weeks):
         week.url = week_url(week.pk)
         week.label = _("Week of %(start)s – %(end)s") % {
             "start": short(week.start),
@@ -533,6 +576,8 @@ def meeting_note_add(request: AuthedRequest, pk: int) -> HttpResponse:
     """A supervisor writes down a supervision meeting with the student."""
     placement = supervised_placement_for(request.user, pk)
     form = MeetingNoteForm(request.POST)
+    # Saved, the section shows an empty form again; not saved, this one with its errors.
+    shown: MeetingNoteForm | None = form
     if form.is_valid():
         note = form.save(commit=False)
         note.placement = placement
@@ -543,7 +588,7 @@ def meeting_note_add(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect(
                 reverse("supervision:placement", args=[placement.pk]) + "#meeting-notes"
             )
-        form = None
+        shown = None
         status = 200
     else:
         status = 422
@@ -553,7 +598,7 @@ def meeting_note_add(request: AuthedRequest, pk: int) -> HttpResponse:
     return TemplateResponse(
         request,
         template_name,
-        _supervision_context(request, placement, note_form=form),
+        _supervision_context(request, placement, note_form=shown),
         status=status,
     )
 
@@ -745,10 +790,14 @@ def time_totals(request: AuthedRequest, pk: int) -> HttpResponse:
     if period.is_bound and period.is_valid():
         start, end = period.cleaned_data["start"] or start, period.cleaned_data["end"] or end
     logs = TimeLog.objects.filter(environment=environment, date__gte=start, date__lte=end)
-    rows = list(
-        logs.values("organisation__name", "organisation__kind", "domain")
-        .annotate(minutes=Sum("minutes"), people=Count("person", distinct=True))
-        .order_by("organisation__kind", "organisation__name", "domain")
+    # Plain dicts, given their labels below.
+    rows = cast(
+        list[dict[str, Any]],
+        list(
+            logs.values("organisation__name", "organisation__kind", "domain")
+            .annotate(minutes=Sum("minutes"), people=Count("person", distinct=True))
+            .order_by("organisation__kind", "organisation__name", "domain")
+        ),
     )
     kinds = dict(OrganisationKind.choices)
     domains = dict(Domain.choices)

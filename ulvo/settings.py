@@ -10,6 +10,7 @@ without a secret key, allowed hosts, PostgreSQL and Redis.
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Final
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -236,7 +237,8 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "ulvo_language"
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Final, so that type checking sees the literal that set_cookie() takes, not any str.
+LANGUAGE_COOKIE_SAMESITE: Final = "Lax"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -7,6 +7,7 @@ from ulvo.views import health
 
 # The admin login goes through allauth: rate limits and two-factor apply there too.
 admin.autodiscover()
+# Replacing the bound method on the one site instance is the point; the stubs forbid it.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "ULVO"
 admin.site.site_title = "ULVO"

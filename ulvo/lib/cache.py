@@ -9,13 +9,23 @@ so one per pool is kept instead. Everything else is Django's backend unchanged.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 
+if TYPE_CHECKING:
+    from redis import ConnectionPool
+
 
 class RedisCacheClient(DjangoRedisCacheClient):
+    if TYPE_CHECKING:
+        # The parts of Django's client used below, which its stubs leave out as private.
+        _client: Callable[..., Any]
+
+        def _get_connection_pool(self, write: bool) -> ConnectionPool: ...
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}

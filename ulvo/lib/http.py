@@ -4,12 +4,11 @@ from django_htmx.middleware import HtmxDetails
 from accounts.models import User
 
 
-class AuthedRequest(HttpRequest):
+class AnyRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+class AuthedRequest(AnyRequest):
     """A request that went through login (LoginRequiredMiddleware) and htmx."""
 
     user: User
-    htmx: HtmxDetails
-
-
-class AnyRequest(HttpRequest):
-    htmx: HtmxDetails

@@ -87,7 +87,7 @@ def insert(model: type[models.Model], rows: Sequence[dict[str, Any]], batch: int
         return
     if connection.vendor != "postgresql":
         for start in range(0, len(rows), batch):
-            model.objects.bulk_create(
+            model._default_manager.bulk_create(
                 [model(**row) for row in rows[start : start + batch]], batch_size=batch
             )
         return
@@ -120,7 +120,9 @@ def insert(model: type[models.Model], rows: Sequence[dict[str, Any]], batch: int
 
 
 def ids(model: type[models.Model], **filters: Any) -> list[int]:
-    return list(model.objects.filter(**filters).order_by("pk").values_list("pk", flat=True))
+    return list(
+        model._default_manager.filter(**filters).order_by("pk").values_list("pk", flat=True)
+    )
 
 
 class RegionSeeder:
@@ -489,7 +491,7 @@ class RegionSeeder:
         networks = [pk for pks in self.networks_by_env.values() for pk in pks]
         per = max(1, self.scale.sessions // len(networks))
         span = (datetime.date(self.year_start.year + 1, 7, 10) - self.year_start).days
-        rows = []
+        rows: list[dict[str, Any]] = []
         for network in networks:
             for n in range(per):
                 day = self.year_start + datetime.timedelta(days=20 + (n * span // per) % span)
