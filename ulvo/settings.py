@@ -143,9 +143,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if REDIS_URL:
     CACHES = {
         "default": {
+            # Django's backend, answering a Redis outage as a miss (ulvo/lib/cache.py).
             "BACKEND": "ulvo.lib.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ulvo",
+            # An unreachable Redis costs a page at most this long per cache call.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
 else:
