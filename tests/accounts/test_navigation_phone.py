@@ -111,6 +111,7 @@ def test_the_header_is_compact_on_a_phone_until_the_menu_opens(
     header.locator(".nav-menu > summary").click()
     expect(home).to_be_visible()
     expect(header.locator(f'a[href="{reverse("notifications:list")}"]')).to_be_visible()
+    header.locator(".nav-account > summary").click()
     expect(header.get_by_role("button", name=dutch("Log out"))).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     expect(header.locator("details.nav-coordination")).to_have_count(

@@ -106,6 +106,7 @@ def test_logout_is_a_post_from_the_navigation(page: Page, live_server: Any, stud
     expect(page.get_by_role("heading", name="Mijn leeromgevingen")).to_be_visible()
 
     page.locator("nav .nav-menu > summary").click()  # on a phone the links wait behind "Menu"
+    page.locator("nav .nav-account > summary").click()  # logging out is in the account menu
     page.get_by_role("button", name="Uitloggen").click()
 
     page.goto(live_server.url + "/")
