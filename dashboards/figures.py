@@ -27,9 +27,8 @@ import datetime
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.apps import apps
 from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -47,6 +46,8 @@ from learning_networks.models import (
     SessionStatus,
 )
 from placements.models import ActivityEntry, Placement, PlacementStatus, Setting, Weekday
+from reflections.models import Reflection
+from supervision.models import TimeLog
 from supervision.services import own_domain_supervision
 
 if TYPE_CHECKING:
@@ -606,22 +607,12 @@ def student_hours(environment: LearningEnvironment, period: Period) -> list[Hour
     ]
 
 
-def timelog_model() -> type[Any] | None:
-    """supervision.TimeLog once it exists (it is being built alongside)."""
-    try:
-        return apps.get_model("supervision", "TimeLog")
-    except LookupError:
-        return None
-
-
-def professional_hours(environment: LearningEnvironment, period: Period) -> list[HoursRow] | None:
-    """Minutes professionals logged per organisation and domain (1 query); ``None``
-    while time logging does not exist."""
-    model = timelog_model()
-    if model is None:
-        return None
+def professional_hours(environment: LearningEnvironment, period: Period) -> list[HoursRow]:
+    """Minutes professionals logged per organisation and domain (1 query)."""
     rows = (
-        model.objects.filter(environment=environment, date__gte=period.start, date__lte=period.end)
+        TimeLog.objects.filter(
+            environment=environment, date__gte=period.start, date__lte=period.end
+        )
         .values("organisation_id", "organisation__name", "domain")
         .annotate(logged=Sum("minutes"))
         .order_by("organisation__name", "domain")
@@ -660,22 +651,9 @@ class Reflections:
     total: int
 
 
-def reflection_model() -> type[Any] | None:
-    try:
-        model = apps.get_model("reflections", "Reflection")
-    except LookupError:
-        return None
-    names = {f.name for f in model._meta.get_fields()}
-    needed = {"environment", "published_at", *(m for m, _label in MECHANISMS)}
-    return model if needed <= names else None
-
-
-def reflections(environment: LearningEnvironment, period: Period) -> Reflections | None:
+def reflections(environment: LearningEnvironment, period: Period) -> Reflections:
     """Published reflections per learning mechanism: counts only, never text (1 query)."""
-    model = reflection_model()
-    if model is None:
-        return None
-    counts = model.objects.filter(
+    counts = Reflection.objects.filter(
         environment=environment,
         published_at__gte=period.start_at,
         published_at__lt=period.end_at,
@@ -735,8 +713,8 @@ class Dashboard:
     sessions: Sessions
     supervision: Supervision
     student_hours: list[HoursRow]
-    professional_hours: list[HoursRow] | None
-    reflections: Reflections | None
+    professional_hours: list[HoursRow]
+    reflections: Reflections
     usefulness: list[MonthRow]
     extra: dict[str, object] = field(default_factory=dict)
 

@@ -835,17 +835,15 @@ def environment_tables(dashboard: Dashboard, suppress: bool) -> list[FigureTable
             approved=True,
         )
     )
-    if dashboard.professional_hours is not None:
-        tables.append(
-            hours_table(
-                "professional_hours",
-                _("Hours invested by professionals per organisation and domain"),
-                dashboard.professional_hours,
-                approved=False,
-                by_domain=True,
-            )
+    tables.append(
+        hours_table(
+            "professional_hours",
+            _("Hours invested by professionals per organisation and domain"),
+            dashboard.professional_hours,
+            approved=False,
+            by_domain=True,
         )
-    if dashboard.reflections is not None:
-        tables.append(reflections_table(dashboard.reflections, suppress))
+    )
+    tables.append(reflections_table(dashboard.reflections, suppress))
     tables.append(usefulness_table(dashboard.usefulness, suppress))
     return tables
