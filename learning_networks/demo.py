@@ -19,9 +19,9 @@ from __future__ import annotations
 import datetime
 import random
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
@@ -51,18 +51,10 @@ from learning_networks.services import (
     session_save,
 )
 from placements.models import Placement, PlacementStatus, Weekday
+from ulvo.lib.demo import DemoWriter
 
 DEMO_DOMAIN = "@demo.ulvo.nl"  # as in environments/management/commands/demo.py
 NAMED_STUDENT = f"student{DEMO_DOMAIN}"  # the student everyone clicks through first
-
-
-class _Writer(Protocol):
-    def write(
-        self,
-        msg: str = ...,
-        style_func: Callable[[str], str] | None = ...,
-        ending: str | None = ...,
-    ) -> None: ...
 
 
 def _email(local_part: str) -> str:
@@ -632,7 +624,9 @@ def _programme_names(spec: NetworkSpec) -> set[str]:
     return {name for session in spec.sessions for name in session.programmes}
 
 
-def create_demo_networks(*, environments: Iterable[LearningEnvironment], stdout: _Writer) -> None:
+def create_demo_networks(
+    *, environments: Iterable[LearningEnvironment], stdout: DemoWriter
+) -> None:
     """A learning network per demo environment with its core team, all demo students as
     members and a learning line of held, planned and draft sessions. Idempotent."""
     by_name = {environment.name: environment for environment in environments}
@@ -653,7 +647,7 @@ def create_demo_networks(*, environments: Iterable[LearningEnvironment], stdout:
     )
 
 
-def print_session_hints(*, environments: Iterable[LearningEnvironment], stdout: _Writer) -> None:
+def print_session_hints(*, environments: Iterable[LearningEnvironment], stdout: DemoWriter) -> None:
     """One line: who sees the roster of an upcoming session, who has feedback to give."""
     now = timezone.now()
     networks = LearningNetwork.objects.filter(

@@ -10,8 +10,7 @@ queue nothing.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
-from typing import Protocol
+from collections.abc import Iterable
 
 from django.apps import apps
 from django.db.models import Q
@@ -23,19 +22,11 @@ from notifications import reminders
 from notifications.models import Kind, Notification, Report
 from notifications.reports import report_request
 from notifications.services import notify, signoff_requests_queue
+from ulvo.lib.demo import DemoWriter
 
 DEMO_DOMAIN = "@demo.ulvo.nl"
 # People per kind: enough to see the messages, few enough to read the terminal.
 PER_KIND = 2
-
-
-class _Writer(Protocol):
-    def write(
-        self,
-        msg: str = ...,
-        style_func: Callable[[str], str] | None = ...,
-        ending: str | None = ...,
-    ) -> None: ...
 
 
 def _students(environment: LearningEnvironment) -> list[Membership]:
@@ -195,7 +186,7 @@ def _reports(environment: LearningEnvironment) -> int:
 
 
 def create_demo_notifications(
-    *, environments: Iterable[LearningEnvironment], stdout: _Writer
+    *, environments: Iterable[LearningEnvironment], stdout: DemoWriter
 ) -> None:
     queued = 0
     reports = 0

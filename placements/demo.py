@@ -19,10 +19,10 @@ import datetime
 import random
 import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Subquery
@@ -62,6 +62,7 @@ from placements.services import (
     week_submit,
 )
 from supervision.models import SupervisionAssignment, SupervisionRole
+from ulvo.lib.demo import DemoWriter
 
 DEMO_DOMAIN = "@demo.ulvo.nl"  # as in environments/management/commands/demo.py
 
@@ -75,15 +76,6 @@ WIJKCOACH_STUDENTS = 2  # per environment: social students placed only at a soci
 
 FULL_WEEKS = (4, 5)  # full weeks logged before the current one
 WEEKS_BEFORE_TODAY = (6, 7, 8)  # a placement started this many weeks ago (or at the year's start)
-
-
-class _Writer(Protocol):
-    def write(
-        self,
-        msg: str = ...,
-        style_func: Callable[[str], str] | None = ...,
-        ending: str | None = ...,
-    ) -> None: ...
 
 
 class Profile(NamedTuple):
@@ -785,7 +777,9 @@ def _backdate(weeks: set[int], clock: _Clock) -> None:
 # --- Entry point ----------------------------------------------------------------------
 
 
-def create_demo_placements(*, environments: Iterable[LearningEnvironment], stdout: _Writer) -> None:
+def create_demo_placements(
+    *, environments: Iterable[LearningEnvironment], stdout: DemoWriter
+) -> None:
     """An active placement for every demo student of these environments, with supervisors
     and a few weeks of activities in every state of sign-off. Idempotent."""
     environments = list(environments)
@@ -879,7 +873,7 @@ def create_demo_placements(*, environments: Iterable[LearningEnvironment], stdou
     )
 
 
-def print_signoff_hints(*, environments: Iterable[LearningEnvironment], stdout: _Writer) -> None:
+def print_signoff_hints(*, environments: Iterable[LearningEnvironment], stdout: DemoWriter) -> None:
     """Which demo login has weeks waiting for sign-off, and the e-mailed links of the
     supervisor without an account (each works once, for a limited time)."""
     waiting: dict[int, list[Week]] = defaultdict(list)

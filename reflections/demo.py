@@ -10,9 +10,9 @@ of feedback as in real use. Texts name no pupil: they show how to write about on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from accounts.models import Role, User
 from environments.models import LearningEnvironment
@@ -33,19 +33,11 @@ from reflections.services import (
     reflection_save,
 )
 from supervision.models import SupervisionAssignment
+from ulvo.lib.demo import DemoWriter
 
 DEMO_DOMAIN = "@demo.ulvo.nl"
 NAMED_STUDENT = f"student{DEMO_DOMAIN}"
 STUDENTS_PER_ENVIRONMENT = 8
-
-
-class _Writer(Protocol):
-    def write(
-        self,
-        msg: str = ...,
-        style_func: Callable[[str], str] | None = ...,
-        ending: str | None = ...,
-    ) -> None: ...
 
 
 class Spec(NamedTuple):
@@ -279,7 +271,7 @@ def _outcomes(environment: LearningEnvironment, tally: _Tally) -> list[LearningO
 
 
 def create_demo_reflections(
-    *, environments: Iterable[LearningEnvironment], stdout: _Writer
+    *, environments: Iterable[LearningEnvironment], stdout: DemoWriter
 ) -> None:
     """Reflections of every visibility and mechanism by several students per environment,
     feedback threads with read receipts, and shared learning outcomes with evidence."""

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Callable, Iterable
-from typing import Protocol
+from collections.abc import Iterable
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -29,17 +28,9 @@ from supervision.models import (
     TimeLog,
 )
 from supervision.services import SUPERVISOR_ROLES, own_domain_supervision
+from ulvo.lib.demo import DemoWriter
 
 DEMO_DOMAIN = "@demo.ulvo.nl"
-
-
-class _Writer(Protocol):
-    def write(
-        self,
-        msg: str = ...,
-        style_func: Callable[[str], str] | None = ...,
-        ending: str | None = ...,
-    ) -> None: ...
 
 
 AGREEMENTS = {
@@ -244,7 +235,7 @@ def _time_logs(environments: list[LearningEnvironment], today: datetime.date) ->
 
 
 def create_demo_supervision(
-    *, environments: Iterable[LearningEnvironment], stdout: _Writer
+    *, environments: Iterable[LearningEnvironment], stdout: DemoWriter
 ) -> None:
     environments = list(environments)
     today = timezone.localdate()

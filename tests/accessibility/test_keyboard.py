@@ -5,45 +5,16 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from placements.models import ActivityEntry, Week
 from tests.accessibility.axe import sign_in
+from tests.browser import focused, tab_to
 
 pytestmark = pytest.mark.e2e
 
-FOCUSED = """() => {
-  const el = document.activeElement;
-  const style = getComputedStyle(el);
-  return {
-    tag: el.tagName.toLowerCase(),
-    name: el.getAttribute("name") || "",
-    type: el.getAttribute("type") || "",
-    text: (el.innerText || "").trim().slice(0, 60),
-    inQuickLog: !!el.closest(".quick-log form"),
-    inSubmitForm: !!el.closest("form[action*='week-indienen']"),
-    outline: style.outlineStyle + " " + style.outlineWidth + " / " + style.boxShadow,
-    // Chromium highlights the active part (day, month, year) of a date field itself,
-    // focus inside it not always matching :focus on the field.
-    visible: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2)
-             || style.boxShadow !== "none" || el.type === "date",
-  };
-}"""
-
-
-def tab_to(page: Page, wanted: Any, limit: int = 80) -> dict[str, Any]:
-    """Press Tab until ``wanted(focused)``; every stop on the way must show its focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(FOCUSED)
-        if focused["tag"] != "body" and not focused["visible"]:
-            # Pico animates the focus ring of form fields: give it its 0.2 s.
-            page.wait_for_timeout(300)
-            focused = page.evaluate(FOCUSED)
-        assert focused["tag"] == "body" or focused["visible"], f"focus not visible: {focused}"
-        if wanted(focused):
-            return focused
-    raise AssertionError("not reachable with Tab")
+QUICK_LOG = ".quick-log form"
+SUBMIT_WEEK = "form[action*='week-indienen']"
 
 
 def test_student_logs_an_activity_with_the_keyboard_alone(
@@ -58,22 +29,22 @@ def test_student_logs_an_activity_with_the_keyboard_alone(
     # The first Tab reaches the skip link, which moves focus to the content.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.classList.contains('skip-link')")
-    assert page.evaluate(FOCUSED)["visible"]
+    assert focused(page)["visible"]
     expect(page.locator(".skip-link")).to_be_in_viewport()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 
-    tab_to(page, lambda f: f["inQuickLog"] and f["name"] == "minutes")
+    tab_to(page, lambda f: f["inside"] and f["name"] == "minutes", inside=QUICK_LOG)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
-    tab_to(page, lambda f: f["inQuickLog"] and f["name"] == "setting")
+    tab_to(page, lambda f: f["inside"] and f["name"] == "setting", inside=QUICK_LOG)
     # Arrow keys move through a radio group and check the option they land on.
     page.keyboard.press("ArrowRight")
-    tab_to(page, lambda f: f["inQuickLog"] and f["name"] == "kind")
+    tab_to(page, lambda f: f["inside"] and f["name"] == "kind", inside=QUICK_LOG)
     page.keyboard.press("ArrowDown")
-    tab_to(page, lambda f: f["inQuickLog"] and f["name"] == "description")
+    tab_to(page, lambda f: f["inside"] and f["name"] == "description", inside=QUICK_LOG)
     page.keyboard.type("Voorgelezen in groep 3, met het toetsenbord gelogd.")
-    tab_to(page, lambda f: f["inQuickLog"] and f["type"] == "submit")
+    tab_to(page, lambda f: f["inside"] and f["type"] == "submit", inside=QUICK_LOG)
     page.keyboard.press("Enter")
 
     expect(page.locator("#week")).to_contain_text("met het toetsenbord gelogd")
@@ -82,7 +53,7 @@ def test_student_logs_an_activity_with_the_keyboard_alone(
     assert entry.setting and entry.kind and entry.minutes
 
     # Then the week goes to the supervisor, again from the keyboard.
-    tab_to(page, lambda f: f["inSubmitForm"] and f["tag"] == "button")
+    tab_to(page, lambda f: f["inside"] and f["tag"] == "button", inside=SUBMIT_WEEK)
     page.keyboard.press("Enter")
     page.wait_for_function(
         "() => !document.querySelector(\"form[action*='week-indienen'] button\")"

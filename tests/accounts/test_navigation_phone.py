@@ -16,26 +16,12 @@ from playwright.sync_api import Locator, Page, expect
 
 from accounts.models import Membership, Role
 from tests.accessibility.axe import sign_in, violations
+from tests.browser import tab_to
 
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 375, "height": 667}
 DESKTOP = {"width": 1280, "height": 900}
-
-# The element that has focus, and whether it shows it (an outline of 2px or more, or a
-# ring drawn with box-shadow).
-FOCUSED = """() => {
-  const el = document.activeElement;
-  const style = getComputedStyle(el);
-  return {
-    tag: el.tagName.toLowerCase(),
-    href: el.getAttribute("href") || "",
-    text: (el.textContent || "").trim(),
-    summary: el.tagName === "SUMMARY" ? el.parentElement.className : "",
-    visible: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2)
-             || style.boxShadow !== "none",
-  };
-}"""
 
 
 def dutch(text: str, **values: str) -> str:
@@ -71,20 +57,6 @@ def environments(cast: Any) -> list[Any]:
         user=cast.coordinator, environment=cast.other_environment, role=Role.COORDINATOR
     )
     return [cast.environment, cast.other_environment]
-
-
-def tab_to(page: Page, wanted: Any, limit: int = 60) -> dict[str, Any]:
-    """Press Tab until ``wanted(focused)``; every stop on the way must show its focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(FOCUSED)
-        if focused["tag"] != "body" and not focused["visible"]:
-            page.wait_for_timeout(300)  # Pico animates some focus rings
-            focused = page.evaluate(FOCUSED)
-        assert focused["tag"] == "body" or focused["visible"], f"focus not visible: {focused}"
-        if wanted(focused):
-            return focused
-    raise AssertionError("not reachable with Tab")
 
 
 @pytest.mark.parametrize("role", ["coordinator", "student"])

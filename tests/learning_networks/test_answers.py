@@ -5,7 +5,6 @@ Who may reach these URLs at all is the authorisation matrix's job
 what the participants' requests do to the database.
 """
 
-import datetime
 from typing import Any
 
 import pytest
@@ -13,7 +12,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import Role
 from learning_networks.models import (
@@ -31,6 +29,7 @@ from learning_networks.services import (
     session_save,
 )
 from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.learning_networks.conftest import add_session
 
 HTMX = {"HX-Request": "true"}
 
@@ -61,22 +60,6 @@ def attendance_rows() -> list[tuple[Any, ...]]:
 
 def own(cast: Any, session: NetworkSession | None = None) -> Attendance:
     return Attendance.objects.get(session=session or cast.session, user=cast.student)
-
-
-def add_session(cast: Any, *, days: float, **fields: Any) -> NetworkSession:
-    starts = timezone.now() + datetime.timedelta(days=days)
-    values: dict[str, Any] = {
-        "network": cast.network,
-        "kind": "mixed",
-        "theme": "Extra bijeenkomst",
-        "starts_at": starts,
-        "ends_at": starts + datetime.timedelta(hours=2),
-        "status": SessionStatus.PLANNED,
-    }
-    values.update(fields)
-    return session_save(
-        session=NetworkSession(**values), facilitators=[cast.supervisor], audience_programmes=[]
-    )
 
 
 # --- The session page ------------------------------------------------------------------

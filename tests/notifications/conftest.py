@@ -1,4 +1,5 @@
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -19,3 +20,50 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     current = Clock()
     monkeypatch.setattr(timezone, "now", lambda: current.now)
     return current
+
+
+def placement_around(cast: Any, **fields: Any) -> Any:
+    """The student's placement from January to June 2027, on site Monday, Tuesday and
+    Thursday (the reminder tests run in March 2027)."""
+    from placements.models import weekdays_to_mask
+    from tests.placements.factories import PlacementFactory
+
+    values = {
+        "student": cast.student,
+        "programme": cast.social_work,
+        "environment": cast.environment,
+        "school": cast.school,
+        "start_date": date(2027, 1, 4),
+        "end_date": date(2027, 6, 30),
+        "weekdays_on_site": weekdays_to_mask([1, 2, 4]),
+    }
+    values.update(fields)
+    return PlacementFactory(**values)
+
+
+def week_waiting(cast: Any, submitted: datetime, *, external: bool = True) -> tuple[Any, Any]:
+    """A placement whose week of ``submitted`` waits for sign-off by the school trainer
+    and, with ``external``, by a practice supervisor without an account (Wendy)."""
+    from placements.services import week_submit
+    from supervision.models import SupervisionAssignment, SupervisionRole
+    from tests.placements.factories import log_activity
+
+    placement = placement_around(cast)
+    SupervisionAssignment.objects.create(
+        placement=placement,
+        supervisor=cast.supervisor,
+        role=SupervisionRole.SCHOOL_TRAINER,
+        domain="educational",
+        signs_off=True,
+    )
+    if external:
+        SupervisionAssignment.objects.create(
+            placement=placement,
+            email="wendy@buurtteam.example.org",
+            role=SupervisionRole.PRACTICE,
+            domain="social",
+            signs_off=True,
+        )
+    log_activity(placement, date=submitted.date())
+    week = week_submit(placement=placement, start=submitted.date(), student=cast.student)
+    return placement, week

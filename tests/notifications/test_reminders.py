@@ -20,12 +20,12 @@ from notifications import reminders
 from notifications.models import Kind, Notification, Report
 from notifications.reports import report_produce, reports_purge_expired
 from notifications.tasks import deliver_due_notifications
-from placements.models import PlacementStatus, Week, weekdays_to_mask
+from placements.models import PlacementStatus, Week
 from placements.services import week_approve, week_submit
 from supervision.models import SupervisionAssignment, SupervisionRole
 from tests.accounts.factories import MembershipFactory, UserFactory
-from tests.notifications.conftest import Clock
-from tests.placements.factories import PlacementFactory, log_activity
+from tests.notifications.conftest import Clock, placement_around, week_waiting
+from tests.placements.factories import log_activity
 
 pytestmark = pytest.mark.django_db
 
@@ -169,20 +169,6 @@ def test_no_followup_for_a_session_long_past(cast: Any, clock: Clock) -> None:
 # --- Weekly: activity logs -------------------------------------------------------
 
 
-def placement_around(cast: Any, **fields: Any) -> Any:
-    values = {
-        "student": cast.student,
-        "programme": cast.social_work,
-        "environment": cast.environment,
-        "school": cast.school,
-        "start_date": datetime.date(2027, 1, 4),
-        "end_date": datetime.date(2027, 6, 30),
-        "weekdays_on_site": weekdays_to_mask([1, 2, 4]),
-    }
-    values.update(fields)
-    return PlacementFactory(**values)
-
-
 def test_students_with_days_on_site_but_nothing_logged_last_week_are_reminded(
     cast: Any, clock: Clock
 ) -> None:
@@ -217,26 +203,10 @@ def test_students_with_days_on_site_but_nothing_logged_last_week_are_reminded(
 def test_supervisors_are_reminded_weekly_at_most_three_times(cast: Any, clock: Clock) -> None:
     submitted = datetime.datetime(2027, 3, 1, 18, 0, tzinfo=AMSTERDAM)
     at(clock, submitted)
-    placement = placement_around(cast)
-    SupervisionAssignment.objects.create(
-        placement=placement,
-        supervisor=cast.supervisor,
-        role=SupervisionRole.SCHOOL_TRAINER,
-        domain="educational",
-        signs_off=True,
-    )
-    SupervisionAssignment.objects.create(
-        placement=placement,
-        email="wendy@buurtteam.example.org",
-        role=SupervisionRole.PRACTICE,
-        domain="social",
-        signs_off=True,
-    )
+    placement, _week = week_waiting(cast, submitted)
     SupervisionAssignment.objects.create(
         placement=placement, supervisor=cast.bystander, role="practice", domain="social"
     )  # guides only: never reminded
-    log_activity(placement, date=submitted.date())
-    week_submit(placement=placement, start=submitted.date(), student=cast.student)
     Notification.objects.all().delete()  # The requests themselves: tested elsewhere.
 
     sent = []

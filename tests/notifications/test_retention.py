@@ -13,13 +13,10 @@ from django.utils.translation import gettext
 from notifications import reminders
 from notifications.models import NOTIFICATION_RETENTION, Kind, Notification, Status
 from notifications.tasks import deliver_due_notifications
-from placements.models import Week, WeekStatus, weekdays_to_mask
-from placements.services import week_submit
+from placements.models import Week, WeekStatus
 from privacy.services import retention_purge
-from supervision.models import SupervisionAssignment, SupervisionRole
-from tests.notifications.conftest import Clock
+from tests.notifications.conftest import Clock, week_waiting
 from tests.notifications.factories import queue
-from tests.placements.factories import PlacementFactory, log_activity
 
 pytestmark = pytest.mark.django_db
 
@@ -69,31 +66,7 @@ def test_the_purge_never_lets_a_sign_off_reminder_go_out_twice(cast: Any, clock:
     """The third reminder's key is asked for every day the week waits; once its row is
     purged, the week must no longer be asked about."""
     clock.now = SUBMITTED
-    placement = PlacementFactory(
-        student=cast.student,
-        programme=cast.social_work,
-        environment=cast.environment,
-        school=cast.school,
-        start_date=datetime.date(2027, 1, 4),
-        end_date=datetime.date(2027, 6, 30),
-        weekdays_on_site=weekdays_to_mask([1, 2, 4]),
-    )
-    SupervisionAssignment.objects.create(
-        placement=placement,
-        supervisor=cast.supervisor,
-        role=SupervisionRole.SCHOOL_TRAINER,
-        domain="educational",
-        signs_off=True,
-    )
-    SupervisionAssignment.objects.create(
-        placement=placement,
-        email="wendy@buurtteam.example.org",
-        role=SupervisionRole.PRACTICE,
-        domain="social",
-        signs_off=True,
-    )
-    log_activity(placement, date=SUBMITTED.date())
-    week = week_submit(placement=placement, start=SUBMITTED.date(), student=cast.student)
+    _placement, week = week_waiting(cast, SUBMITTED)
     last_pk = 0
 
     # The nightly beat, around the reminders and around the rows' first birthday (in
@@ -121,23 +94,7 @@ def test_a_week_waiting_longer_than_the_retention_is_not_reminded(cast: Any, clo
     """The guard at its edge: a row of the third reminder that is gone (purged) is not
     asked for again once the week has waited longer than the outbox keeps rows."""
     clock.now = SUBMITTED
-    placement = PlacementFactory(
-        student=cast.student,
-        programme=cast.social_work,
-        environment=cast.environment,
-        school=cast.school,
-        start_date=datetime.date(2027, 1, 4),
-        end_date=datetime.date(2027, 6, 30),
-    )
-    SupervisionAssignment.objects.create(
-        placement=placement,
-        supervisor=cast.supervisor,
-        role=SupervisionRole.SCHOOL_TRAINER,
-        domain="educational",
-        signs_off=True,
-    )
-    log_activity(placement, date=SUBMITTED.date())
-    week_submit(placement=placement, start=SUBMITTED.date(), student=cast.student)
+    week_waiting(cast, SUBMITTED, external=False)
 
     clock.now = SUBMITTED + NOTIFICATION_RETENTION - datetime.timedelta(hours=1)
     assert reminders.signoff_reminders() == 1

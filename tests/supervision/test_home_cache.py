@@ -5,7 +5,6 @@ The test settings switch the cache off; here it is on, and every change runs its
 on-commit hooks, as it would outside a test's transaction.
 """
 
-import datetime
 import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -21,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from environments.models import Domain
-from learning_networks.models import Attendance, NetworkSession, Presence, SessionStatus
+from learning_networks.models import Attendance, NetworkSession, Presence
 from learning_networks.services import attendance_register, session_invite, session_save
 from placements.models import PlacementStatus
 from placements.services import week_approve
@@ -31,6 +30,7 @@ from supervision import home_cache
 from supervision.models import SupervisionAssignment, SupervisionRole
 from supervision.services import assignment_remove, assignment_save
 from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.learning_networks.conftest import add_session
 from tests.supervision.conftest import share_reflection, submit_week
 from tests.supervision.factories import MeetingNoteFactory
 
@@ -202,20 +202,8 @@ def test_a_session_that_took_place_without_being_marked_held_shows(
 ) -> None:
     """Nobody marks a session held: a planned session that is over counts too, and
     the invitations bulk-created for it forget the page."""
-    start = timezone.now() - datetime.timedelta(days=2)
     with commit():
-        session_save(
-            session=NetworkSession(
-                network=cast.network,
-                kind="mixed",
-                theme="Afgelopen-zonder-markering",
-                starts_at=start,
-                ends_at=start + datetime.timedelta(hours=2),
-                status=SessionStatus.PLANNED,
-            ),
-            facilitators=[cast.supervisor],
-            audience_programmes=[],
-        )
+        add_session(cast, days=-2, theme="Afgelopen-zonder-markering")
     assert "Afgelopen-zonder-markering" in home()
 
 
