@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -42,7 +43,21 @@ def _outage(operation: str, error: Exception) -> None:
     now = time.monotonic()
     if now - _last_logged >= _LOG_EVERY:
         _last_logged = now
-        logger.error("cache unavailable, %s answered as a miss: %s", operation, error)
+        logger.error("cache unavailable, %s skipped: %s", operation, error)
+
+
+def _tolerant(method: Callable[..., Any], answer: Callable[..., Any]) -> Callable[..., Any]:
+    """``method``, answering a Redis outage with ``answer(*arguments)``."""
+
+    @functools.wraps(method)
+    def tolerant(self: Any, *args: Any) -> Any:
+        try:
+            return method(self, *args)
+        except OUTAGE as error:
+            _outage(method.__name__, error)
+            return answer(*args)
+
+    return tolerant
 
 
 class RedisCacheClient(DjangoRedisCacheClient):
@@ -63,65 +78,16 @@ class RedisCacheClient(DjangoRedisCacheClient):
             client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
         return client
 
-    def add(self, key: Any, value: Any, timeout: Any) -> bool:
-        try:
-            return bool(super().add(key, value, timeout))
-        except OUTAGE as error:
-            _outage("add", error)
-            return True
-
-    def get(self, key: Any, default: Any) -> Any:
-        try:
-            return super().get(key, default)
-        except OUTAGE as error:
-            _outage("get", error)
-            return default
-
-    def set(self, key: Any, value: Any, timeout: Any) -> None:
-        try:
-            super().set(key, value, timeout)
-        except OUTAGE as error:
-            _outage("set", error)
-
-    def touch(self, key: Any, timeout: Any) -> bool:
-        try:
-            return bool(super().touch(key, timeout))
-        except OUTAGE as error:
-            _outage("touch", error)
-            return False
-
-    def delete(self, key: Any) -> bool:
-        try:
-            return bool(super().delete(key))
-        except OUTAGE as error:
-            _outage("delete", error)
-            return False
-
-    def get_many(self, keys: Any) -> dict[Any, Any]:
-        try:
-            return dict(super().get_many(keys))
-        except OUTAGE as error:
-            _outage("get_many", error)
-            return {}
-
-    def has_key(self, key: Any) -> bool:
-        try:
-            return bool(super().has_key(key))
-        except OUTAGE as error:
-            _outage("has_key", error)
-            return False
-
-    def set_many(self, data: Any, timeout: Any) -> None:
-        try:
-            super().set_many(data, timeout)
-        except OUTAGE as error:
-            _outage("set_many", error)
-
-    def delete_many(self, keys: Any) -> None:
-        try:
-            super().delete_many(keys)
-        except OUTAGE as error:
-            _outage("delete_many", error)
+    # Reads miss, writes and deletes do nothing, ``add`` succeeds (its guard fails open).
+    add = _tolerant(DjangoRedisCacheClient.add, lambda key, value, timeout: True)
+    get = _tolerant(DjangoRedisCacheClient.get, lambda key, default: default)
+    set = _tolerant(DjangoRedisCacheClient.set, lambda key, value, timeout: None)
+    touch = _tolerant(DjangoRedisCacheClient.touch, lambda key, timeout: False)
+    delete = _tolerant(DjangoRedisCacheClient.delete, lambda key: False)
+    get_many = _tolerant(DjangoRedisCacheClient.get_many, lambda keys: {})
+    has_key = _tolerant(DjangoRedisCacheClient.has_key, lambda key: False)
+    set_many = _tolerant(DjangoRedisCacheClient.set_many, lambda data, timeout: None)
+    delete_many = _tolerant(DjangoRedisCacheClient.delete_many, lambda keys: None)
 
 
 class RedisCache(DjangoRedisCache):
