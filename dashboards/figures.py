@@ -44,6 +44,7 @@ from learning_networks.models import (
     SessionFeedback,
     SessionKind,
     SessionStatus,
+    taken_place,
 )
 from placements.models import ActivityEntry, Placement, PlacementStatus, Setting, Weekday
 from reflections.models import Reflection
@@ -421,10 +422,6 @@ def sessions_in(
     return sessions
 
 
-def _taken_place() -> Q:
-    return Q(status=SessionStatus.HELD) | Q(ends_at__lte=timezone.now())
-
-
 def sessions(
     environment: LearningEnvironment, period: Period, network: LearningNetwork | None = None
 ) -> Sessions:
@@ -438,7 +435,7 @@ def sessions(
     by_kind = {
         row["kind"]: row
         for row in base.values("kind")
-        .annotate(sessions=Count("pk"), held=Count("pk", filter=_taken_place()))
+        .annotate(sessions=Count("pk"), held=Count("pk", filter=taken_place()))
         .order_by()
     }
     kinds = [
@@ -446,7 +443,7 @@ def sessions(
         for kind in SessionKind.values
         if kind in by_kind
     ]
-    mixed = base.filter(_taken_place(), kind=SessionKind.MIXED)
+    mixed = base.filter(taken_place(), kind=SessionKind.MIXED)
     # One row per (session, programme): everything the three tables need.
     rows = list(
         Attendance.objects.filter(

@@ -138,6 +138,16 @@ class SessionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+def taken_place(path: str = "") -> Q:
+    """Sessions that took place, as a filter: marked held, or planned and over (nobody
+    has to mark a session held). Drafts and cancelled sessions never took place. The
+    query form of ``NetworkSession.has_taken_place``; ``path`` leads to the session
+    from the model filtered (``"session__"`` for attendance)."""
+    return Q(**{f"{path}status": SessionStatus.HELD}) | Q(
+        **{f"{path}status": SessionStatus.PLANNED, f"{path}ends_at__lte": timezone.now()}
+    )
+
+
 class NetworkSession(models.Model):
     network = models.ForeignKey(
         LearningNetwork,

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Membership, User
 from environments.models import Domain, LearningEnvironment, OrganisationKind
-from learning_networks.models import Attendance, Presence, SessionStatus
+from learning_networks.models import Attendance, Presence, taken_place
 from placements.access import environment_to_manage, placement_for
 from placements.models import Placement, PlacementStatus, Week, WeekStatus
 from reflections.models import Reflection
@@ -359,9 +359,7 @@ def _recent_attendance(students: set[int], environments: set[int]) -> dict[int, 
     now = timezone.now()
     ranked = (
         Attendance.objects.filter(
-            # Held: marked so, or planned and over (no one has to mark a session held).
-            Q(session__status=SessionStatus.HELD)
-            | Q(session__status=SessionStatus.PLANNED, session__ends_at__lte=now),
+            taken_place("session__"),
             user_id__in=students,
             session__starts_at__lt=now,
             session__network__environment_id__in=environments,
