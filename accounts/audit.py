@@ -88,7 +88,7 @@ class Audited:
 AUDITED = (
     Audited("placements.Placement", lambda obj: obj.environment_id),
     Audited(
-        "supervision.SupervisionAssignment",
+        "placements.SupervisionAssignment",
         lambda obj: _placement_environment(obj.placement_id),
     ),
     # A week's approval: its status and who reviewed it. The week's other fields and
@@ -280,7 +280,7 @@ def connect() -> None:
 _LABEL_RELATED = {
     "placements.Placement": ("student", "programme"),
     "placements.Week": ("placement__student", "placement__programme"),
-    "supervision.SupervisionAssignment": ("supervisor",),
+    "placements.SupervisionAssignment": ("supervisor",),
     "accounts.Membership": ("user", "environment"),
 }
 

@@ -68,8 +68,7 @@ def _compute(user: Any) -> Navigation:
     from accounts.models import Membership, Role
     from learning_networks.models import NetworkMembership
     from notifications.models import Notification
-    from supervision.models import SupervisionAssignment
-    from supervision.services import SUPERVISOR_ROLES
+    from placements.models import SUPERVISOR_ROLES, SupervisionAssignment
 
     entries: dict[int, NavEntry] = {}
     signs_off = supervisor_home = False
@@ -121,7 +120,7 @@ def connect() -> None:
     from accounts.models import Membership
     from learning_networks.models import NetworkMembership
     from notifications.models import Notification
-    from supervision.models import SupervisionAssignment
+    from placements.models import SupervisionAssignment
 
     for signal in (post_save, post_delete):
         signal.connect(_forget_user, sender=Membership, dispatch_uid="nav-membership")

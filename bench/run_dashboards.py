@@ -47,8 +47,7 @@ def pages(seeder: Any) -> tuple[harness.Page, list[harness.Page], dict[str, Any]
     from django.urls import reverse
 
     from accounts.models import Membership, User
-    from placements.models import ActivityEntry, Placement
-    from supervision.models import SupervisionAssignment
+    from placements.models import ActivityEntry, Placement, SupervisionAssignment
 
     environment = seeder.environments[0]
     coordinator = (

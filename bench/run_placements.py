@@ -338,8 +338,7 @@ class Seeder:
 
     def student_placement(self) -> None:
         """2,000 entries: walking back from today over the days on site, 4–8 a day."""
-        from placements.models import Placement, week_start, weekdays_to_mask
-        from supervision.models import SupervisionAssignment
+        from placements.models import Placement, SupervisionAssignment, week_start, weekdays_to_mask
 
         this_week = week_start(self.today)
         days: list[tuple[datetime.date, int]] = []
@@ -447,8 +446,7 @@ class Seeder:
     def supervised_placements(self) -> None:
         """Each supervisee: 7–15 approved weeks, one submitted week of 18–22 entries,
         and drafts after it."""
-        from placements.models import Placement, week_start, weekdays_to_mask
-        from supervision.models import SupervisionAssignment
+        from placements.models import Placement, SupervisionAssignment, week_start, weekdays_to_mask
 
         this_week = week_start(self.today)
         placements = []

@@ -46,10 +46,16 @@ from learning_networks.models import (
     SessionStatus,
     taken_place,
 )
-from placements.models import ActivityEntry, Placement, PlacementStatus, Setting, Weekday
+from placements.models import (
+    ActivityEntry,
+    Placement,
+    PlacementStatus,
+    Setting,
+    Weekday,
+    own_domain_supervision,
+)
 from reflections.models import Reflection
 from supervision.models import TimeLog
-from supervision.services import own_domain_supervision
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet

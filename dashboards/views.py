@@ -26,8 +26,7 @@ from dashboards.tables import (
 )
 from environments.models import Domain, LearningEnvironment
 from learning_networks.models import NetworkSession, Presence, SessionStatus
-from placements.models import ActivityEntry, EntryStatus
-from supervision.models import SupervisionAssignment
+from placements.models import ActivityEntry, EntryStatus, SupervisionAssignment
 from ulvo.lib.http import AuthedRequest
 
 # Drill-down lists stop here; the export of a figure has every row of the figure.

@@ -10,7 +10,7 @@ from accounts.models import Membership, Role
 from environments.access import environment_for
 from environments.models import OrganisationKind
 from learning_networks.models import Attendance, SessionStatus
-from placements.models import Placement, PlacementStatus, Week, WeekStatus
+from placements.models import Placement, PlacementStatus, Week
 from ulvo.lib.http import AuthedRequest
 
 # Sessions in the coming two weeks are on the home page, to answer in one tap.
@@ -37,11 +37,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     placements = Placement.objects.filter(
         student=request.user, status=PlacementStatus.ACTIVE
     ).select_related("programme")
-    waiting_weeks = Week.objects.filter(
-        status=WeekStatus.SUBMITTED,
-        placement__assignments__supervisor=request.user,
-        placement__assignments__signs_off=True,
-    ).count()
+    waiting_weeks = Week.objects.awaiting_signoff_by(request.user).count()
     now = timezone.now()
     upcoming = (
         Attendance.objects.filter(

@@ -197,8 +197,7 @@ def signoff_reminders() -> int:
     once the week has waited longer than the outbox keeps messages, that row may
     have been purged, so such a week is left alone instead of reminded again.
     """
-    from placements.models import Week, WeekStatus
-    from supervision.models import SupervisionAssignment
+    from placements.models import SupervisionAssignment, Week, WeekStatus
 
     now = timezone.now()
     weeks = Week.objects.filter(

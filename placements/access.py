@@ -6,8 +6,7 @@ from django.http import Http404
 from accounts.models import User
 from environments.access import environment_for
 from environments.models import LearningEnvironment
-from placements.models import ActivityEntry, Placement, Week
-from supervision.models import SupervisionAssignment
+from placements.models import ActivityEntry, Placement, SupervisionAssignment, Week
 
 PLACEMENT_RELATED = ("student", "programme", "environment", "school", "neighbourhood_organisation")
 
@@ -57,9 +56,12 @@ def entry_for(user: User, pk: int) -> ActivityEntry:
 
 
 def may_sign_off(user: User, placement: Placement) -> bool:
-    return SupervisionAssignment.objects.filter(
-        placement=placement, supervisor=user, signs_off=True
-    ).exists()
+    return (
+        SupervisionAssignment.objects.active_for(user)
+        .signing_off()
+        .filter(placement=placement)
+        .exists()
+    )
 
 
 def week_for_review(user: User, pk: int) -> Week:

@@ -46,6 +46,8 @@ from placements.models import (
     Placement,
     PlacementStatus,
     Setting,
+    SupervisionAssignment,
+    SupervisionRole,
     Week,
     Weekday,
     WeekEvent,
@@ -61,7 +63,6 @@ from placements.services import (
     week_return,
     week_submit,
 )
-from supervision.models import SupervisionAssignment, SupervisionRole
 from ulvo.lib.demo import DemoWriter
 
 DEMO_DOMAIN = "@demo.ulvo.nl"  # as in environments/management/commands/demo.py

@@ -19,6 +19,7 @@ from placements.models import (
     Placement,
     PlacementStatus,
     Setting,
+    SupervisionRole,
     Week,
     Weekday,
     WeekStatus,
@@ -26,7 +27,6 @@ from placements.models import (
     week_start,
     weekdays_to_mask,
 )
-from supervision.models import SupervisionRole
 
 
 def duration_label(minutes: int) -> str:

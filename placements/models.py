@@ -14,7 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from environments.models import LearningEnvironment, Organisation, OrganisationKind, Programme
+from accounts.models import Role
+from environments.models import (
+    Domain,
+    LearningEnvironment,
+    Organisation,
+    OrganisationKind,
+    Programme,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -58,22 +65,40 @@ class PlacementQuerySet(models.QuerySet["Placement"]):
     def visible_to(self, user: User) -> PlacementQuerySet:
         """Placements a user may see: their own, those they supervise, and all of
         the environments they coordinate."""
-        from accounts.models import Role
-        from supervision.models import SupervisionAssignment
-
         if not user.is_authenticated:
             return self.none()
         coordinated = user.memberships.filter(role=Role.COORDINATOR, is_active=True).values(
             "environment_id"
         )
-        # Supervision counts only while the supervisor is active in the environment.
-        active = user.memberships.filter(is_active=True).values("environment_id")
-        supervised = SupervisionAssignment.objects.filter(
-            supervisor=user, placement__environment_id__in=active
-        ).values("placement_id")
+        supervised = SupervisionAssignment.objects.active_for(user).values("placement_id")
         return self.filter(
             Q(student=user) | Q(pk__in=supervised) | Q(environment_id__in=coordinated)
         )
+
+    def supervised_by(self, user: User) -> PlacementQuerySet:
+        """The placements the user supervises, while they are an active member of the
+        placement's environment (the supervision part of :meth:`visible_to`)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            pk__in=SupervisionAssignment.objects.active_for(user).values("placement_id")
+        )
+
+    def with_own_domain_supervision(self) -> PlacementQuerySet:
+        """Annotates ``has_own_domain``: the student has a practice supervisor of
+        their own domain."""
+        return self.annotate(has_own_domain=own_domain_supervision())
+
+
+def own_domain_supervision() -> models.Exists:
+    """For a Placement queryset: its student has a practice supervisor of their own
+    domain (the SQL form of :meth:`SupervisionAssignment.is_own_domain`)."""
+    return models.Exists(
+        SupervisionAssignment.objects.filter(
+            own_domain_condition(models.OuterRef("programme__domain")),
+            placement=models.OuterRef("pk"),
+        )
+    )
 
 
 class Placement(models.Model):
@@ -192,6 +217,122 @@ class Placement(models.Model):
         return self.status == PlacementStatus.ACTIVE
 
 
+class SupervisionRole(models.TextChoices):
+    PRACTICE = "practice", _("practice supervisor")
+    SCHOOL_TRAINER = "school_trainer", _("school trainer")
+    INSTITUTE = "institute", _("institute supervisor")
+
+
+# Memberships that make someone a professional who may supervise in an environment.
+SUPERVISOR_ROLES = [Role.PRACTICE_SUPERVISOR, Role.SCHOOL_TRAINER, Role.INSTITUTE_SUPERVISOR]
+
+
+def own_domain_condition(domain: Any) -> Q:
+    """The assignments that give a student of ``domain`` an own-domain practice
+    supervisor: a practice supervisor of that domain, or (in education) a school
+    trainer. ``domain`` is a value or an ``OuterRef``; :meth:`SupervisionAssignment.
+    is_own_domain` is the same rule for one row."""
+    return Q(domain=domain) & (
+        Q(role=SupervisionRole.PRACTICE)
+        | Q(role=SupervisionRole.SCHOOL_TRAINER, domain=Domain.EDUCATIONAL)
+    )
+
+
+class SupervisionAssignmentQuerySet(models.QuerySet["SupervisionAssignment"]):
+    def active_for(self, user: User) -> SupervisionAssignmentQuerySet:
+        """The user's assignments in environments where they are still an active
+        member: a supervisor who has left sees and signs off nothing there. The one
+        definition of "supervises", used by every list and check."""
+        active = user.memberships.filter(is_active=True).values("environment_id")
+        return self.filter(supervisor=user, placement__environment_id__in=active)
+
+    def signing_off(self) -> SupervisionAssignmentQuerySet:
+        return self.filter(signs_off=True)
+
+
+class SupervisionAssignment(models.Model):
+    """Who supervises a placement, in which role, and with which responsibilities.
+
+    A supervisor usually has an account; a neighbourhood professional without one
+    is recorded by name and e-mail and signs off through an e-mailed link. Part of
+    the placement aggregate: change it through ``placements.services.assignment_save``
+    and ``assignment_remove``.
+    """
+
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("placement"),
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervisions",
+        verbose_name=_("supervisor"),
+    )
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=SupervisionRole.choices)
+    domain = models.CharField(_("supervisor's domain"), max_length=20, choices=Domain.choices)
+    guides = models.BooleanField(_("guidance"), default=True)
+    assesses = models.BooleanField(_("assessment"), default=False)
+    signs_off = models.BooleanField(_("signs off hours"), default=False)
+
+    objects = SupervisionAssignmentQuerySet.as_manager()
+
+    class Meta:
+        # The table keeps the name it had when the model lived in the supervision app.
+        db_table = "supervision_supervisionassignment"
+        ordering = ["role"]
+        verbose_name = _("supervision assignment")
+        verbose_name_plural = _("supervision assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(supervisor__isnull=False) | ~Q(email=""),
+                name="assignment_has_supervisor_or_email",
+            ),
+            models.UniqueConstraint(
+                fields=["placement", "supervisor", "role"],
+                condition=Q(supervisor__isnull=False),
+                name="assignment_unique_supervisor_role",
+            ),
+            models.UniqueConstraint(
+                fields=["placement"],
+                condition=Q(signs_off=True),
+                name="assignment_one_signer_per_placement",
+            ),
+        ]
+        indexes = [
+            # A supervisor's placements: every visible_to() and the sign-off queue.
+            models.Index(fields=["supervisor", "placement"], name="assignment_supervisor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} – {self.get_role_display()}"
+
+    @property
+    def display_name(self) -> str:
+        if self.supervisor_id:
+            return str(self.supervisor)
+        return self.name or self.email
+
+    @property
+    def contact_email(self) -> str:
+        return self.supervisor.email if self.supervisor is not None else self.email
+
+    def is_own_domain(self, student_domain: str) -> bool:
+        """A practice supervisor of the student's domain (a school trainer counts in
+        education); the one-row form of :func:`own_domain_condition`."""
+        if self.domain != student_domain:
+            return False
+        return self.role == SupervisionRole.PRACTICE or (
+            self.role == SupervisionRole.SCHOOL_TRAINER and student_domain == Domain.EDUCATIONAL
+        )
+
+
 class Setting(models.TextChoices):
     SCHOOL = "school", _("school")
     NEIGHBOURHOOD = "neighbourhood", _("neighbourhood")
@@ -306,6 +447,18 @@ class WeekStatus(models.TextChoices):
     RETURNED = "returned", _("returned")
 
 
+class WeekQuerySet(models.QuerySet["Week"]):
+    def awaiting_signoff_by(self, user: User) -> WeekQuerySet:
+        """Submitted weeks that wait for this user's sign-off: they sign off the
+        placement and are still an active member of its environment."""
+        if not user.is_authenticated:
+            return self.none()
+        signing = SupervisionAssignment.objects.active_for(user).signing_off()
+        return self.filter(
+            status=WeekStatus.SUBMITTED, placement_id__in=signing.values("placement_id")
+        )
+
+
 class Week(models.Model):
     """A placement's week once the student has submitted it for sign-off."""
 
@@ -326,6 +479,8 @@ class Week(models.Model):
     )
     reviewer_name = models.CharField(_("reviewed by"), max_length=150, blank=True)
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
+
+    objects = WeekQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start"]
@@ -360,8 +515,6 @@ class Week(models.Model):
         been reviewed (and a later resubmission needs a new link), and the
         supervisor's address, so it stops working when someone else takes over.
         """
-        from supervision.models import SupervisionAssignment
-
         assert self.submitted_at is not None
         assignment = SupervisionAssignment.objects.select_related("supervisor").get(
             pk=assignment_pk

@@ -1,4 +1,5 @@
-"""Workflows of placements: logging activities and signing weeks off."""
+"""Workflows of the placement aggregate: logging activities, signing weeks off, and
+who supervises a placement and signs off its hours."""
 
 import datetime
 import uuid
@@ -8,11 +9,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.navigation import navigation_forget
 from placements.models import (
     EDITABLE_STATUSES,
+    SUPERVISOR_ROLES,
     ActivityEntry,
     EntryStatus,
     Placement,
+    SupervisionAssignment,
     Week,
     WeekEvent,
     WeekEventAction,
@@ -180,32 +184,86 @@ def week_return(
 
 @transaction.atomic
 def placement_save(*, placement: Placement, signoff: dict[str, Any] | None) -> Placement:
-    """Save a placement and, when given, who signs off its hours."""
-    from supervision.models import SupervisionAssignment
-
+    """Save a placement and, when given, who signs off its hours (through
+    :func:`assignment_save`, which keeps the one-signer rule)."""
     placement.save()
     if signoff is None:
         return placement
     assignments = placement.assignments.order_by("pk")
-    current = assignments.filter(signs_off=True).first()
+    signer = assignments.filter(signs_off=True).first()
     chosen = signoff["supervisor"]
-    if chosen is not None:
-        # Someone already assigned in another capacity signs off in that assignment.
-        existing = assignments.filter(supervisor=chosen).first()
-        if existing is not None and existing != current:
-            if current is not None:
-                current.signs_off = False
-                current.save(update_fields=["signs_off"])
-            current = existing
-    if current is None:
-        SupervisionAssignment.objects.create(placement=placement, signs_off=True, **signoff)
-        return placement
-    fields = dict(signoff)
-    if current.supervisor == chosen and (chosen is not None or current.email == signoff["email"]):
-        # The same person keeps the role they have (a school trainer stays one).
-        fields.pop("role")
-    for name, value in fields.items():
-        setattr(current, name, value)
-    current.signs_off = True
-    current.save()
+    # Someone already assigned in another capacity signs off in that assignment.
+    existing = assignments.filter(supervisor=chosen).first() if chosen is not None else None
+    if existing is not None:
+        signer = existing
+    if signer is None:
+        signer = SupervisionAssignment(placement=placement, **signoff)
+    else:
+        fields = dict(signoff)
+        if signer.supervisor == chosen and (chosen is not None or signer.email == signoff["email"]):
+            # The same person keeps the role they have (a school trainer stays one).
+            fields.pop("role")
+        for name, value in fields.items():
+            setattr(signer, name, value)
+    signer.signs_off = True
+    assignment_save(assignment=signer)
     return placement
+
+
+class AssignmentError(Exception):
+    """An assignment that breaks a rule; the message code is for the view."""
+
+
+@transaction.atomic
+def assignment_save(*, assignment: SupervisionAssignment) -> SupervisionAssignment:
+    """Create or change an assignment: the one service for it.
+
+    At most one assignment of a placement signs off hours (the database says so too:
+    ``assignment_one_signer_per_placement``); choosing it here takes it from the one
+    that had it.
+    """
+    # Serialises changes to one placement's assignments (the sign-off moves safely).
+    placement = Placement.objects.select_for_update().get(pk=assignment.placement_id)
+    supervisor = assignment.supervisor
+    if supervisor is None and not assignment.email:
+        raise AssignmentError("no_supervisor")
+    if (
+        supervisor is not None
+        and not supervisor.memberships.filter(
+            environment_id=placement.environment_id, role__in=SUPERVISOR_ROLES, is_active=True
+        ).exists()
+    ):
+        raise AssignmentError("other_environment")
+    if supervisor is not None:
+        assignment.name = ""
+        assignment.email = ""
+    twins = SupervisionAssignment.objects.filter(placement=placement, role=assignment.role)
+    if supervisor is not None:
+        twins = twins.filter(supervisor=supervisor)
+    else:
+        twins = twins.filter(supervisor__isnull=True, email__iexact=assignment.email)
+    if assignment.pk:
+        twins = twins.exclude(pk=assignment.pk)
+    if twins.exists():
+        raise AssignmentError("duplicate")
+    if assignment.signs_off:
+        others = SupervisionAssignment.objects.filter(placement=placement, signs_off=True)
+        if assignment.pk:
+            others = others.exclude(pk=assignment.pk)
+        # One by one (one or two rows): each change reaches the audit trail, and the
+        # supervisor's navigation forgets its "Sign off" link.
+        for other in others:
+            other.signs_off = False
+            other.save(update_fields=["signs_off"])
+            navigation_forget(other.supervisor_id)
+    try:
+        with transaction.atomic():
+            assignment.save()
+    except IntegrityError as error:
+        raise AssignmentError("duplicate") from error
+    return assignment
+
+
+@transaction.atomic
+def assignment_remove(*, assignment: SupervisionAssignment) -> None:
+    assignment.delete()

@@ -30,6 +30,7 @@ from placements.models import (
     Placement,
     PlacementStatus,
     Setting,
+    SupervisionAssignment,
     Week,
     WeekStatus,
     contact_digest,
@@ -45,7 +46,6 @@ from placements.services import (
     week_return,
     week_submit,
 )
-from supervision.models import SupervisionAssignment
 from ulvo.lib.http import AnyRequest, AuthedRequest
 
 WEEK_ERRORS = {
@@ -115,12 +115,11 @@ def placement_list(request: AuthedRequest) -> HttpResponse:
         "programme", "environment", "school", "neighbourhood_organisation"
     )
     supervised = (
-        Placement.objects.filter(assignments__supervisor=request.user)
+        Placement.objects.supervised_by(request.user)
         .select_related("student", "programme", "environment")
         .annotate(
             waiting=Count("weeks", filter=Q(weeks__status=WeekStatus.SUBMITTED), distinct=True)
         )
-        .distinct()
         .order_by("student__full_name")
     )
     return TemplateResponse(
@@ -136,7 +135,9 @@ def placement_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     is_student = placement.student_id == request.user.pk
     # One query answers both: does the user supervise, and do they sign off?
     signs_off_flags = list(
-        placement.assignments.filter(supervisor=request.user).values_list("signs_off", flat=True)
+        SupervisionAssignment.objects.active_for(request.user)
+        .filter(placement=placement)
+        .values_list("signs_off", flat=True)
     )
     is_supervisor = bool(signs_off_flags)
     start = _week_param(request, placement)
@@ -314,9 +315,6 @@ def placement_overview(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def signoff_queue(request: AuthedRequest) -> HttpResponse:
     """Submitted weeks of the placements whose hours I sign off, oldest first."""
-    signed = SupervisionAssignment.objects.filter(supervisor=request.user, signs_off=True).values(
-        "placement_id"
-    )
     week_minutes = (
         ActivityEntry.objects.filter(
             placement_id=OuterRef("placement_id"),
@@ -331,7 +329,7 @@ def signoff_queue(request: AuthedRequest) -> HttpResponse:
         .values("total")
     )
     weeks = list(
-        Week.objects.filter(status=WeekStatus.SUBMITTED, placement_id__in=signed)
+        Week.objects.awaiting_signoff_by(request.user)
         .select_related("placement__student", "placement__programme")
         .annotate(logged_minutes=Coalesce(Subquery(week_minutes), 0))
         .order_by("start", "placement__student__full_name")[:500]
@@ -449,6 +447,13 @@ def signoff_link(request: AnyRequest, token: str) -> HttpResponse:
         or week is None
         or assignment is None
         or payload["e"] != contact_digest(assignment.contact_email)
+        # A supervisor with an account signs off only while still in the environment.
+        or (
+            assignment.supervisor is not None
+            and not SupervisionAssignment.objects.active_for(assignment.supervisor)
+            .filter(pk=assignment.pk)
+            .exists()
+        )
     ):
         return TemplateResponse(
             request,

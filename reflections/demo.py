@@ -17,7 +17,7 @@ from typing import NamedTuple
 from accounts.models import Role, User
 from environments.models import LearningEnvironment
 from learning_networks.models import Attendance, Presence
-from placements.models import ActivityEntry, Placement, PlacementStatus
+from placements.models import ActivityEntry, Placement, PlacementStatus, SupervisionAssignment
 from reflections.models import (
     MECHANISM_FIELDS,
     LearningMechanism,
@@ -32,7 +32,6 @@ from reflections.services import (
     reflection_mark_read,
     reflection_save,
 )
-from supervision.models import SupervisionAssignment
 from ulvo.lib.demo import DemoWriter
 
 DEMO_DOMAIN = "@demo.ulvo.nl"

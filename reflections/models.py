@@ -101,7 +101,7 @@ class ReflectionQuerySet(models.QuerySet["Reflection"]):
     """
 
     def _supervised_by(self, user: User) -> Q:
-        from supervision.models import SupervisionAssignment
+        from placements.models import SupervisionAssignment
 
         return Q(
             Exists(

@@ -11,9 +11,8 @@ from environments.access import environment_for
 from environments.models import LearningEnvironment, Organisation
 from learning_networks.models import NetworkMembership
 from placements.access import placement_for
-from placements.models import Placement
-from supervision.models import MeetingNote, SupervisionAssignment, TimeLog
-from supervision.services import SUPERVISOR_ROLES
+from placements.models import SUPERVISOR_ROLES, Placement, SupervisionAssignment
+from supervision.models import MeetingNote, TimeLog
 
 
 def assignment_for(user: User, pk: int) -> SupervisionAssignment:

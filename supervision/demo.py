@@ -18,16 +18,15 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from environments.models import LearningEnvironment, Organisation
 from learning_networks.models import NetworkMembership
-from placements.models import Placement, PlacementStatus
-from supervision.forms import organisation_domain
-from supervision.models import (
-    MeetingNote,
-    ResponsibilityAgreement,
+from placements.models import (
+    SUPERVISOR_ROLES,
+    Placement,
+    PlacementStatus,
     SupervisionAssignment,
-    TimeKind,
-    TimeLog,
+    own_domain_supervision,
 )
-from supervision.services import SUPERVISOR_ROLES, own_domain_supervision
+from supervision.forms import organisation_domain
+from supervision.models import MeetingNote, ResponsibilityAgreement, TimeKind, TimeLog
 from ulvo.lib.demo import DemoWriter
 
 DEMO_DOMAIN = "@demo.ulvo.nl"

@@ -14,7 +14,7 @@ from environments.models import (
     OrganisationKind,
     OrganisationSubtype,
 )
-from placements.models import Placement
+from placements.models import SUPERVISOR_ROLES, Placement, SupervisionAssignment
 from supervision.models import (
     MAX_AGREEMENT_TEXT,
     MAX_MEETING_TEXT,
@@ -23,10 +23,8 @@ from supervision.models import (
     MIN_TIME_MINUTES,
     MeetingNote,
     ResponsibilityAgreement,
-    SupervisionAssignment,
     TimeLog,
 )
-from supervision.services import SUPERVISOR_ROLES
 
 NOT_IN_ENVIRONMENT = _("Choose a supervisor of this learning environment.")
 ASSIGNED_TWICE = _("This supervisor already has this role for this placement.")

@@ -91,7 +91,7 @@ def forget_students(student_ids: Iterable[int | None]) -> None:
         return
 
     def forget() -> None:
-        from supervision.models import SupervisionAssignment
+        from placements.models import SupervisionAssignment
 
         supervisors = set(
             SupervisionAssignment.objects.filter(placement__student_id__in=students)
@@ -189,9 +189,9 @@ def connect() -> None:
     from accounts.models import Membership, User
     from environments.models import LearningEnvironment, Programme
     from learning_networks.models import Attendance, NetworkMembership, NetworkSession
-    from placements.models import Placement, Week
+    from placements.models import Placement, SupervisionAssignment, Week
     from reflections.models import Reflection, ReflectionFeedback
-    from supervision.models import MeetingNote, SupervisionAssignment
+    from supervision.models import MeetingNote
 
     receivers: list[tuple[Callable[..., None], Any]] = [
         (_assignment_changed, SupervisionAssignment),

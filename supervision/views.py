@@ -27,7 +27,16 @@ from accounts.models import Membership, User
 from environments.models import Domain, LearningEnvironment, OrganisationKind
 from learning_networks.models import Attendance, Presence, taken_place
 from placements.access import environment_to_manage, placement_for
-from placements.models import Placement, PlacementStatus, Week, WeekStatus
+from placements.models import (
+    Placement,
+    PlacementStatus,
+    SupervisionAssignment,
+    SupervisionRole,
+    Week,
+    WeekStatus,
+    own_domain_supervision,
+)
+from placements.services import AssignmentError, assignment_remove, assignment_save
 from reflections.models import Reflection
 from supervision import home_cache
 from supervision.access import (
@@ -48,23 +57,11 @@ from supervision.forms import (
     PeriodForm,
     TimeLogForm,
 )
-from supervision.models import (
-    MeetingNote,
-    ResponsibilityAgreement,
-    SupervisionAssignment,
-    SupervisionRole,
-    TimeKind,
-    TimeLog,
-)
+from supervision.models import MeetingNote, ResponsibilityAgreement, TimeKind, TimeLog
 from supervision.services import (
-    AssignmentError,
     agreement_save,
-    assignment_remove,
-    assignment_save,
-    is_own_domain,
     meeting_note_delete,
     meeting_note_save,
-    own_domain_supervision,
     time_log_delete,
     time_log_save,
 )
@@ -112,7 +109,7 @@ def _supervision_context(
         "placement": placement,
         "assignments": assignments,
         "student_domain": Domain(domain).label,
-        "has_own_domain": any(is_own_domain(a, domain) for a in assignments),
+        "has_own_domain": any(a.is_own_domain(domain) for a in assignments),
         "agreement": _agreement(placement.environment),
         "may_manage": may_manage,
         "form": form if may_manage else None,

@@ -182,8 +182,7 @@ def cast(db: None) -> Cast:
 
     from accounts.models import Role
     from environments.models import Domain, Level
-    from placements.models import PlacementStatus, weekdays_to_mask
-    from supervision.models import SupervisionRole
+    from placements.models import PlacementStatus, SupervisionRole, weekdays_to_mask
     from tests.accounts.factories import MembershipFactory, UserFactory
     from tests.environments.factories import (
         InstituteFactory,
@@ -232,8 +231,7 @@ def cast(db: None) -> Cast:
         role=Role.PRACTICE_SUPERVISOR,
         organisation=neighbourhood,
     )
-    from placements.models import Placement
-    from supervision.models import SupervisionAssignment
+    from placements.models import Placement, SupervisionAssignment
 
     today = timezone.localdate()
     placement = Placement.objects.create(

@@ -48,12 +48,13 @@ from placements.models import (
     Placement,
     PlacementStatus,
     Setting,
+    SupervisionAssignment,
+    SupervisionRole,
     Week,
     WeekEvent,
     WeekStatus,
     week_start,
 )
-from supervision.models import SupervisionAssignment, SupervisionRole
 
 pytestmark = pytest.mark.django_db
 

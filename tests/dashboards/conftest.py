@@ -29,8 +29,9 @@ from learning_networks.models import (
     NetworkSession,
     SessionFeedback,
 )
-from placements.models import ActivityEntry, Placement, weekdays_to_mask
-from supervision.models import SupervisionAssignment
+from placements.models import ActivityEntry, Placement, SupervisionAssignment, weekdays_to_mask
+from reflections.models import Reflection
+from supervision.models import TimeLog
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.environments.factories import (
     InstituteFactory,
@@ -235,9 +236,6 @@ def world(db: None) -> World:
             minutes=minutes,
             status=status,
         )
-    from reflections.models import Reflection
-    from supervision.models import TimeLog
-
     for person, organisation, domain, day, minutes, env in [
         (trainer, school, "educational", "2026-10-01", 90, environment),
         (trainer, school, "educational", "2026-11-01", 30, environment),

@@ -9,6 +9,9 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from accounts.context_processors import navigation
+from accounts.models import Membership
+from learning_networks.models import NetworkMembership
+from placements.models import SUPERVISOR_ROLES, SupervisionAssignment
 from tests.conftest import activate_totp
 
 
@@ -21,11 +24,6 @@ def _navigation_cached(settings) -> None:
 def has_supervisor_home(user) -> bool:
     """Asked of the database directly: a professional role, a supervision assignment or
     a core-team seat (their hours are logged from the supervisor's home)."""
-    from accounts.models import Membership
-    from learning_networks.models import NetworkMembership
-    from supervision.models import SupervisionAssignment
-    from supervision.services import SUPERVISOR_ROLES
-
     return (
         Membership.objects.filter(user=user, is_active=True)
         .filter(

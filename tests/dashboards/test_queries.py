@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from learning_networks.models import Attendance, NetworkSession, SessionFeedback
-from placements.models import ActivityEntry
-from supervision.models import SupervisionAssignment
+from placements.models import ActivityEntry, SupervisionAssignment
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.dashboards.conftest import at, make_placement
 

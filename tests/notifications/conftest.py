@@ -44,8 +44,8 @@ def placement_around(cast: Any, **fields: Any) -> Any:
 def week_waiting(cast: Any, submitted: datetime, *, external: bool = True) -> tuple[Any, Any]:
     """A placement whose week of ``submitted`` waits for sign-off by the school trainer
     and, with ``external``, by a practice supervisor without an account (Wendy)."""
+    from placements.models import SupervisionAssignment, SupervisionRole
     from placements.services import week_submit
-    from supervision.models import SupervisionAssignment, SupervisionRole
     from tests.placements.factories import log_activity
 
     placement = placement_around(cast)

@@ -354,8 +354,8 @@ def test_submitting_a_week_queues_the_signoff_request_in_the_outbox(cast: Any) -
 
 
 def test_a_supervisor_without_an_account_gets_the_signed_link(cast: Any) -> None:
+    from placements.models import SupervisionAssignment, SupervisionRole
     from placements.services import week_submit
-    from supervision.models import SupervisionAssignment, SupervisionRole
     from tests.placements.factories import log_activity
 
     SupervisionAssignment.objects.create(

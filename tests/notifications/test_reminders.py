@@ -20,9 +20,8 @@ from notifications import reminders
 from notifications.models import Kind, Notification, Report
 from notifications.reports import report_produce, reports_purge_expired
 from notifications.tasks import deliver_due_notifications
-from placements.models import PlacementStatus, Week
+from placements.models import PlacementStatus, SupervisionAssignment, SupervisionRole, Week
 from placements.services import week_approve, week_submit
-from supervision.models import SupervisionAssignment, SupervisionRole
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.notifications.conftest import Clock, placement_around, week_waiting
 from tests.placements.factories import log_activity

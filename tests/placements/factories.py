@@ -4,8 +4,15 @@ import factory
 from django.utils import timezone
 
 from environments.models import Domain
-from placements.models import ActivityEntry, ActivityKind, Placement, PlacementStatus, Setting
-from supervision.models import SupervisionAssignment, SupervisionRole
+from placements.models import (
+    ActivityEntry,
+    ActivityKind,
+    Placement,
+    PlacementStatus,
+    Setting,
+    SupervisionAssignment,
+    SupervisionRole,
+)
 from tests.accounts.factories import UserFactory
 from tests.environments.factories import (
     LearningEnvironmentFactory,

@@ -11,9 +11,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from placements.models import ActivityEntry, EntryStatus, Week, WeekStatus
+from placements.models import ActivityEntry, EntryStatus, SupervisionAssignment, Week, WeekStatus
 from placements.services import week_submit
-from supervision.models import SupervisionAssignment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

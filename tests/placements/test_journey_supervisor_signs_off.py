@@ -18,9 +18,15 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from notifications.tasks import deliver_due_notifications
-from placements.models import EntryStatus, Week, WeekEventAction, WeekStatus
+from placements.models import (
+    EntryStatus,
+    SupervisionAssignment,
+    SupervisionRole,
+    Week,
+    WeekEventAction,
+    WeekStatus,
+)
 from placements.services import week_submit
-from supervision.models import SupervisionAssignment, SupervisionRole
 from tests.browser import log_in, watch_console
 from tests.placements.factories import log_activity
 

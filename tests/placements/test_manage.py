@@ -7,8 +7,13 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role
-from placements.models import Placement, PlacementStatus, weekdays_to_mask
-from supervision.models import SupervisionAssignment, SupervisionRole
+from placements.models import (
+    Placement,
+    PlacementStatus,
+    SupervisionAssignment,
+    SupervisionRole,
+    weekdays_to_mask,
+)
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.environments.factories import InstituteFactory, OrganisationFactory, ProgrammeFactory
 from tests.placements.factories import (

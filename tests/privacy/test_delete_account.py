@@ -19,9 +19,15 @@ from django.utils import timezone
 
 from accounts.models import Invitation, Membership, User
 from learning_networks.models import Attendance, Unavailability
-from placements.models import ActivityEntry, ImportJob, Placement, Week, WeekEvent
+from placements.models import (
+    ActivityEntry,
+    ImportJob,
+    Placement,
+    SupervisionAssignment,
+    Week,
+    WeekEvent,
+)
 from privacy.services import PSEUDONYM_DOMAIN
-from supervision.models import SupervisionAssignment
 from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory
 from tests.privacy.conftest import reauthenticate
 from tests.privacy.markers import PREFIX, marker, scan

@@ -8,8 +8,8 @@ from accounts.models import Membership, Role
 from environments.models import Domain
 from learning_networks.models import LearningNetwork
 from learning_networks.services import network_member_set
+from placements.models import SupervisionAssignment, SupervisionRole
 from reflections.models import Reflection, ReflectionFeedback, Visibility
-from supervision.models import SupervisionAssignment, SupervisionRole
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.placements.factories import PlacementFactory
 from tests.reflections.factories import ReflectionFactory

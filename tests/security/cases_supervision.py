@@ -24,7 +24,7 @@ def placement_pk(cast: Any) -> list[Any]:
 
 def make_assignment(cast: Any) -> Any:
     from environments.models import Domain
-    from supervision.models import SupervisionAssignment, SupervisionRole
+    from placements.models import SupervisionAssignment, SupervisionRole
 
     # get_or_create: test_get_never_changes_data runs every setup on one cast.
     return SupervisionAssignment.objects.get_or_create(

@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.audit import acting_as
 from accounts.models import AuditEvent, Membership, Role
 from accounts.services import invitation_accept_existing_user, invitation_create
-from supervision.models import SupervisionAssignment
+from placements.models import SupervisionAssignment
 from tests.accounts.factories import MembershipFactory
 from tests.security.cases_supervision import assignment_data
 from tests.security.test_authorisation_matrix import make_submitted_week, placement_data
@@ -49,7 +49,7 @@ def test_supervision_assignment_is_audited_without_free_text(cast: Any) -> None:
     assignment.save()
     client.post(reverse("supervision:assignment_remove", args=[assignment.pk]))
 
-    events = events_for("supervision.SupervisionAssignment")
+    events = events_for("placements.SupervisionAssignment")
     created = next(e for e in events if e.object_id == assignment.pk and e.action == "create")
     assert created.actor == cast.coordinator
     assert created.environment == cast.environment

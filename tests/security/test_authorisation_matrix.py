@@ -17,8 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation
 from environments.models import Domain
-from placements.models import ActivityEntry, Week
-from supervision.models import SupervisionAssignment, SupervisionRole
+from placements.models import ActivityEntry, SupervisionAssignment, SupervisionRole, Week
 from tests.security.matrix import LOGIN, ROLES, Case, db_snapshot, env_pk, statuses
 
 

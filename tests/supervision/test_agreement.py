@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from supervision.models import ResponsibilityAgreement, SupervisionRole
+from placements.models import SupervisionRole
+from supervision.models import ResponsibilityAgreement
 
 TEXTS = {
     "practice_supervisor": "Begeleidt wekelijks en tekent de uren af.",

@@ -8,15 +8,13 @@ from django.urls import reverse
 
 from accounts.models import Role
 from environments.models import Domain
-from placements.models import PlacementStatus
-from supervision.models import SupervisionAssignment, SupervisionRole
-from supervision.services import (
-    AssignmentError,
-    assignment_remove,
-    assignment_save,
-    is_own_domain,
+from placements.models import (
+    PlacementStatus,
+    SupervisionAssignment,
+    SupervisionRole,
     own_domain_supervision,
 )
+from placements.services import AssignmentError, assignment_remove, assignment_save
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.placements.factories import PlacementFactory
 
@@ -257,7 +255,7 @@ def test_choosing_signs_off_moves_it(cast: Any, client: Client) -> None:
 
     previous = cast.placement.assignments.get(supervisor=cast.supervisor)
     assert AuditEvent.objects.filter(
-        model="supervision.SupervisionAssignment",
+        model="placements.SupervisionAssignment",
         object_id=previous.pk,
         action="update",
         actor=cast.coordinator,
@@ -410,7 +408,7 @@ def test_own_domain_in_python_and_sql_agree(
     assignment = SupervisionAssignment.objects.create(
         placement=placement, supervisor=UserFactory(), role=role, domain=domain
     )
-    assert is_own_domain(assignment, student_domain) is own
+    assert assignment.is_own_domain(student_domain) is own
     annotated = type(placement).objects.annotate(own=own_domain_supervision()).get(pk=placement.pk)
     assert annotated.own is own
 

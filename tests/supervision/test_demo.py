@@ -10,9 +10,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from learning_networks.models import NetworkMembership
-from placements.models import Placement, PlacementStatus
+from placements.models import Placement, PlacementStatus, own_domain_supervision
 from supervision.models import MeetingNote, ResponsibilityAgreement, TimeLog
-from supervision.services import own_domain_supervision
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from environments.models import Domain
-from placements.models import PlacementStatus
-from supervision.models import SupervisionAssignment, SupervisionRole
+from placements.models import PlacementStatus, SupervisionAssignment, SupervisionRole
 from tests.accounts.factories import UserFactory
 from tests.environments.factories import ProgrammeFactory
 from tests.placements.factories import PlacementFactory

@@ -11,7 +11,7 @@ from accounts.models import Membership, Role
 from environments.models import Domain
 from learning_networks.models import Attendance, Presence
 from learning_networks.services import attendance_register
-from supervision.models import SupervisionAssignment, SupervisionRole
+from placements.models import SupervisionAssignment, SupervisionRole
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.placements.factories import PlacementFactory
 from tests.supervision.conftest import share_reflection, submit_week

@@ -22,13 +22,11 @@ from accounts.models import Membership
 from environments.models import Domain
 from learning_networks.models import Attendance, NetworkSession, Presence
 from learning_networks.services import attendance_register, session_invite, session_save
-from placements.models import PlacementStatus
-from placements.services import week_approve
+from placements.models import PlacementStatus, SupervisionAssignment, SupervisionRole
+from placements.services import assignment_remove, assignment_save, week_approve
 from reflections.models import Visibility
 from reflections.services import reflection_save
 from supervision import home_cache
-from supervision.models import SupervisionAssignment, SupervisionRole
-from supervision.services import assignment_remove, assignment_save
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.learning_networks.conftest import add_session
 from tests.supervision.conftest import share_reflection, submit_week

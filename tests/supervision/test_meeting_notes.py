@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from environments.models import Domain
-from supervision.models import MAX_MEETING_TEXT, MeetingNote, SupervisionAssignment
+from placements.models import SupervisionAssignment
+from supervision.models import MAX_MEETING_TEXT, MeetingNote
 from tests.supervision.factories import MeetingNoteFactory
 
 

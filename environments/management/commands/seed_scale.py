@@ -325,8 +325,7 @@ class RegionSeeder:
     # -- placements and supervision -----------------------------------------------
 
     def placements(self) -> None:
-        from placements.models import Placement
-        from supervision.models import SupervisionAssignment
+        from placements.models import Placement, SupervisionAssignment
 
         rows = []
         for user_id in self.students:
