@@ -275,14 +275,14 @@ REGISTRY: list[PersonalData] = [
     ),
     # --- supervision ------------------------------------------------------------------
     PersonalData(
-        "supervision.SupervisionAssignment",
+        "placements.SupervisionAssignment",
         owner="supervisor",
         erasure=Erasure.DELETE,
         export=("placement", "role", "domain", "guides", "assesses", "signs_off"),
         why="The coordinator then sees the placement without this supervisor.",
     ),
     PersonalData(
-        "supervision.SupervisionAssignment",
+        "placements.SupervisionAssignment",
         owner="email",
         erasure=Erasure.DELETE,
         export=("placement", "name", "email", "role"),

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from supervision.models import ResponsibilityAgreement, SupervisionAssignment
+from placements.models import SupervisionAssignment
+from supervision.models import ResponsibilityAgreement
 
 
 @admin.register(SupervisionAssignment)

@@ -144,6 +144,7 @@ def seed_more_rows(cast: Any) -> None:
     from learning_networks.models import Attendance, LearningLine, Unavailability
     from learning_networks.services import attendance_answer, feedback_give
     from placements.imports import import_job_create, import_job_validate
+    from placements.models import SupervisionAssignment
     from reflections.models import LearningOutcome, Reflection
     from reflections.services import (
         evidence_link,
@@ -151,12 +152,7 @@ def seed_more_rows(cast: Any) -> None:
         reflection_feedback_add,
         reflection_save,
     )
-    from supervision.models import (
-        MeetingNote,
-        ResponsibilityAgreement,
-        SupervisionAssignment,
-        TimeLog,
-    )
+    from supervision.models import MeetingNote, ResponsibilityAgreement, TimeLog
     from tests.security.test_authorisation_matrix import make_invitation
 
     make_invitation(cast)
