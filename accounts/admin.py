@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invitation, Membership, User
+from ulvo.lib.admin import PrivateTextAdmin
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -25,7 +26,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PrivateTextAdmin, BaseUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ["email"]
@@ -55,7 +56,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(PrivateTextAdmin):
     list_display = ["user", "environment", "role", "organisation", "programme", "is_active"]
     list_filter = ["role", "environment", "is_active"]
     search_fields = ["user__email", "user__full_name"]
@@ -63,7 +64,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(PrivateTextAdmin):
     list_display = ["email", "environment", "role", "created_at", "expires_at", "accepted_at"]
     list_filter = ["role", "environment"]
     search_fields = ["email"]

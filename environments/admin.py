@@ -7,10 +7,11 @@ from environments.models import (
     ProgrammeTarget,
     Region,
 )
+from ulvo.lib.admin import PrivateTextAdmin
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(PrivateTextAdmin):
     search_fields = ["name"]
 
 
@@ -21,7 +22,7 @@ class ProgrammeTargetInline(admin.TabularInline):
 
 
 @admin.register(LearningEnvironment)
-class LearningEnvironmentAdmin(admin.ModelAdmin):
+class LearningEnvironmentAdmin(PrivateTextAdmin):
     list_display = ["name", "neighbourhood", "school_year", "region"]
     list_filter = ["region", "school_year"]
     search_fields = ["name", "neighbourhood"]
@@ -30,14 +31,14 @@ class LearningEnvironmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PrivateTextAdmin):
     list_display = ["name", "kind", "subtype", "region"]
     list_filter = ["kind", "subtype", "region"]
     search_fields = ["name"]
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(PrivateTextAdmin):
     list_display = ["name", "level", "domain", "institute"]
     list_filter = ["domain", "level"]
     search_fields = ["name", "institute__name"]

@@ -9,6 +9,7 @@ from learning_networks.models import (
     SessionFeedback,
     Unavailability,
 )
+from ulvo.lib.admin import PrivateTextAdmin
 
 
 class NetworkMembershipInline(admin.TabularInline):
@@ -18,7 +19,7 @@ class NetworkMembershipInline(admin.TabularInline):
 
 
 @admin.register(LearningNetwork)
-class LearningNetworkAdmin(admin.ModelAdmin):
+class LearningNetworkAdmin(PrivateTextAdmin):
     list_display = ["name", "environment"]
     list_filter = ["environment"]
     search_fields = ["name"]
@@ -26,13 +27,13 @@ class LearningNetworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(LearningLine)
-class LearningLineAdmin(admin.ModelAdmin):
+class LearningLineAdmin(PrivateTextAdmin):
     list_display = ["title", "network"]
     search_fields = ["title"]
 
 
 @admin.register(NetworkSession)
-class NetworkSessionAdmin(admin.ModelAdmin):
+class NetworkSessionAdmin(PrivateTextAdmin):
     list_display = ["theme", "network", "kind", "starts_at", "status"]
     list_filter = ["kind", "status", "network"]
     search_fields = ["theme"]
@@ -41,7 +42,7 @@ class NetworkSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(PrivateTextAdmin):
     list_display = ["session", "user", "answer", "presence"]
     list_filter = ["answer", "presence"]
     autocomplete_fields = ["user"]
@@ -49,12 +50,12 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(SessionFeedback)
-class SessionFeedbackAdmin(admin.ModelAdmin):
+class SessionFeedbackAdmin(PrivateTextAdmin):
     list_display = ["session", "usefulness", "relevance", "created_at"]
     raw_id_fields = ["session", "user"]
 
 
 @admin.register(Unavailability)
-class UnavailabilityAdmin(admin.ModelAdmin):
+class UnavailabilityAdmin(PrivateTextAdmin):
     list_display = ["user", "starts_at", "ends_at"]
     autocomplete_fields = ["user"]

@@ -5,10 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Notification, Preference, Report, Status
+from ulvo.lib.admin import PrivateTextAdmin
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(PrivateTextAdmin):
     """Staff see failed deliveries with their error, and can send them again."""
 
     list_display = ["kind", "recipient", "email", "status", "attempts", "due_at", "sent_at"]
@@ -45,7 +46,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Preference)
-class PreferenceAdmin(admin.ModelAdmin):
+class PreferenceAdmin(PrivateTextAdmin):
     list_display = ["user", "kind", "delivery"]
     list_filter = ["kind", "delivery"]
     search_fields = ["user__email"]
@@ -53,7 +54,7 @@ class PreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(PrivateTextAdmin):
     list_display = ["environment", "period_start", "period_end", "state", "progress", "expires_at"]
     list_filter = ["state"]
     readonly_fields = ["error", "created_at", "started_at", "finished_at"]

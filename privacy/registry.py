@@ -14,6 +14,12 @@ all my data"; ``erasure`` says what happens when the person deletes their accoun
   what an institute must keep (placements and their signed-off hours), and with
   every free text cleared.
 
+Every text field an entry exports or clears is *private free text* — what
+someone wrote, which the management site never filters or searches on
+(:func:`private_text_fields`, ``ulvo.lib.admin``) — unless it is an e-mail
+address, a choice, or named in ``searchable``: a name or a title that staff look
+rows up by. A new model's text is thereby private until declared otherwise.
+
 Models of the project without personal data are listed in ``NOT_PERSONAL`` with
 the reason. tests/privacy/test_registry.py fails when a model with a relation to
 the user or with personal-looking fields is in neither list, or when a relation
@@ -59,6 +65,10 @@ class PersonalData:
     match: Callable[[User], Q] | None = None
     # For many-to-many owners: the person is taken off the relation, the row stays.
     unlink: bool = False
+    # Text fields that name or label (a person's name, a session's theme): the
+    # management site may search and filter on them. Every other text field in
+    # ``export`` or ``clear`` is private free text.
+    searchable: tuple[str, ...] = ()
     why: str = ""
 
     @property
@@ -114,6 +124,7 @@ REGISTRY: list[PersonalData] = [
         owner="pk",
         erasure=Erasure.PSEUDONYMISE,
         export=("email", "full_name", "language", "date_joined", "last_login"),
+        searchable=("full_name",),
         why="Kept under a pseudonym only while placements must be kept; deleted otherwise.",
     ),
     PersonalData(
@@ -127,6 +138,7 @@ REGISTRY: list[PersonalData] = [
         owner="email",
         erasure=Erasure.DELETE,
         export=("environment", "email", "full_name", "role", "created_at", "accepted_at"),
+        searchable=("full_name",),
         why="Invitations sent to the person.",
     ),
     PersonalData(
@@ -148,6 +160,7 @@ REGISTRY: list[PersonalData] = [
         owner="user",
         erasure=Erasure.DELETE,
         export=("created_at", "device"),
+        searchable=("device",),
     ),
     PersonalData(
         "account.EmailAddress",
@@ -223,6 +236,7 @@ REGISTRY: list[PersonalData] = [
         where=Q(status="approved"),
         clear={"comment": ""},
         export=("start", "status", "submitted_at", "reviewed_at", "reviewer_name", "comment"),
+        searchable=("reviewer_name",),
     ),
     PersonalData(
         "placements.Week",
@@ -243,6 +257,7 @@ REGISTRY: list[PersonalData] = [
         erasure=Erasure.PSEUDONYMISE,
         clear={"comment": ""},
         export=("week", "action", "actor_name", "comment", "created_at"),
+        searchable=("actor_name",),
     ),
     PersonalData(
         "placements.WeekEvent",
@@ -258,6 +273,7 @@ REGISTRY: list[PersonalData] = [
         erasure=Erasure.ANONYMISE,
         clear={"created_by": None},
         export=("environment", "file_name", "state", "created_at"),
+        searchable=("file_name",),
     ),
     PersonalData(
         "placements.ImportJob",
@@ -286,6 +302,7 @@ REGISTRY: list[PersonalData] = [
         owner="email",
         erasure=Erasure.DELETE,
         export=("placement", "name", "email", "role"),
+        searchable=("name",),
         why="Supervision recorded by name and address, before or without an account.",
     ),
     PersonalData(
@@ -321,6 +338,7 @@ REGISTRY: list[PersonalData] = [
         erasure=Erasure.ANONYMISE,
         unlink=True,
         export=("theme", "starts_at", "ends_at"),
+        searchable=("theme",),
         why="The session stays; the person is no longer named as its facilitator.",
     ),
     PersonalData(
@@ -420,6 +438,7 @@ REGISTRY: list[PersonalData] = [
         erasure=Erasure.ANONYMISE,
         clear={"actor": None},
         export=("created_at", "environment", "action", "model", "object_id"),
+        searchable=("model",),
         why="The trail keeps what changed (by type and id, without names), not who.",
     ),
 ]
@@ -443,3 +462,26 @@ def entries_for(label: str) -> list[PersonalData]:
 
 def registered_models() -> set[str]:
     return {entry.model for entry in REGISTRY}
+
+
+def _is_text(field: Any) -> bool:
+    return (
+        isinstance(field, models.CharField | models.TextField)
+        and not isinstance(field, models.EmailField)
+        and not field.choices
+    )
+
+
+def private_text_fields() -> dict[str, frozenset[str]]:
+    """What people wrote, per model label: every text field an entry exports or
+    clears, except e-mail addresses, choices and the ``searchable`` names."""
+    searchable: dict[str, set[str]] = {}
+    for entry in REGISTRY:
+        searchable.setdefault(entry.model, set()).update(entry.searchable)
+    private: dict[str, set[str]] = {}
+    for entry in REGISTRY:
+        meta = entry.model_class._meta
+        for name in (*entry.export, *entry.clear):
+            if _is_text(meta.get_field(name)) and name not in searchable[entry.model]:
+                private.setdefault(entry.model, set()).add(name)
+    return {label: frozenset(names) for label, names in private.items()}

@@ -7,10 +7,11 @@ feedback on it are left out of every admin page.
 from django.contrib import admin
 
 from reflections.models import LearningOutcome, OutcomeEvidence, Reflection
+from ulvo.lib.admin import PrivateTextAdmin
 
 
 @admin.register(Reflection)
-class ReflectionAdmin(admin.ModelAdmin):
+class ReflectionAdmin(PrivateTextAdmin):
     list_display = ["pk", "author", "environment", "visibility", "published_at", "created_at"]
     list_filter = ["visibility", "environment"]
     fields = ("author", "environment", "visibility", "t_arm", "published_at", "created_at")
@@ -25,7 +26,7 @@ class ReflectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(LearningOutcome)
-class LearningOutcomeAdmin(admin.ModelAdmin):
+class LearningOutcomeAdmin(PrivateTextAdmin):
     list_display = ["title", "environment", "position"]
     list_filter = ["environment"]
     search_fields = ["title"]
@@ -33,7 +34,7 @@ class LearningOutcomeAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutcomeEvidence)
-class OutcomeEvidenceAdmin(admin.ModelAdmin):
+class OutcomeEvidenceAdmin(PrivateTextAdmin):
     list_display = ["outcome", "student", "reflection_id", "activity_id", "created_at"]
     fields = ("outcome", "student", "reflection_id", "activity_id", "created_at")
     readonly_fields = fields
