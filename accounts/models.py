@@ -110,7 +110,7 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("learning environment"),
     )
-    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=30, choices=Role)
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -176,7 +176,7 @@ class Invitation(models.Model):
     )
     email = models.EmailField(_("e-mail address"), max_length=254)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
-    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=30, choices=Role)
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -327,7 +327,7 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name=_("changed by"),
     )
-    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    action = models.CharField(_("action"), max_length=10, choices=AuditAction)
     model = models.CharField(_("object type"), max_length=100)
     object_id = models.PositiveBigIntegerField(_("object"))
     changes = models.JSONField(_("changes"), default=dict, blank=True)

@@ -109,7 +109,7 @@ def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: 
         user_session_start(
             user=user,
             session_key=request.session.session_key,
-            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            user_agent=request.headers.get("user-agent", ""),
         )
     security_event(
         "login",
@@ -162,7 +162,7 @@ def on_password_changed(sender: Any, request: HttpRequest, user: Any, **kwargs: 
         user_session_start(
             user=user,
             session_key=request.session.session_key,
-            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            user_agent=request.headers.get("user-agent", ""),
         )
 
 

@@ -5,6 +5,7 @@ from accounts import views
 app_name = "accounts"
 
 urlpatterns = [
+    path("leeromgevingen/<int:pk>/", views.environment_detail, name="environment"),
     path(
         "leeromgevingen/<int:pk>/uitnodigingen/",
         views.invitation_list,

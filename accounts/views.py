@@ -8,12 +8,12 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.adapters import remember_language
 from accounts.audit import describe
 from accounts.forms import AcceptInvitationForm, InvitationForm, LanguageForm
-from accounts.models import AuditEvent, Invitation, User, UserSession
+from accounts.models import AuditEvent, Invitation, Role, User, UserSession
 from accounts.security_log import security_event
 from accounts.services import (
     InvitationError,
@@ -34,7 +34,8 @@ from accounts.services import (
 )
 from accounts.sessions import SEEN_AT, end_other_sessions
 from environments.access import environment_for
-from ulvo.lib.http import AnyRequest, AuthedRequest
+from environments.models import OrganisationKind
+from ulvo.lib.http import AnyRequest, AuthedRequest, safe_next
 
 INVITATION_ERRORS = {
     "used": gettext_lazy("This invitation has already been used. Log in with your account."),
@@ -185,12 +186,7 @@ def invitation_accept(request: AnyRequest, token: str) -> HttpResponse:
 def set_language(request: AnyRequest) -> HttpResponse:
     """Switch the interface language, and remember it for a logged-in user."""
     form = LanguageForm(request.POST)
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("home")
-    response = HttpResponseRedirect(next_url)
+    response = HttpResponseRedirect(safe_next(request, default=reverse("home")))
     if not form.is_valid():
         return response
     language = form.cleaned_data["language"]
@@ -265,3 +261,29 @@ def audit_log(request: AuthedRequest, pk: int) -> HttpResponse:
         "accounts/audit_log.html",
         {"environment": environment, "page": page, "rows": describe(list(page.object_list))},
     )
+
+
+@require_GET
+def environment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    environment = environment_for(request.user, pk)
+    is_coordinator = request.user.is_coordinator_of(environment)
+    organisations = environment.organisations.order_by("name")
+    by_kind = [
+        (kind.label, [o for o in organisations if o.kind == kind]) for kind in OrganisationKind
+    ]
+    programmes = environment.programmes().order_by("domain", "name")
+    role_counts = environment.memberships.filter(is_active=True).aggregate(
+        **{role.value: Count("pk", filter=Q(role=role)) for role in Role}
+    )
+    context = {
+        "environment": environment,
+        "is_coordinator": is_coordinator,
+        "organisations_by_kind": by_kind,
+        "programmes": programmes,
+        "role_counts": [(role.label, role_counts[role.value]) for role in Role],
+    }
+    if is_coordinator:
+        context["members"] = environment.memberships.select_related(
+            "user", "organisation", "programme"
+        ).order_by("role", "user__full_name")
+    return TemplateResponse(request, "environments/detail.html", context)

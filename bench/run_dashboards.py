@@ -34,7 +34,7 @@ TARGETS = {"dashboard": 5.0, "overview": 3.0, "supervisor": 3.0}
 
 
 def seed(scale: float) -> tuple[dict[str, Any], Any]:
-    from environments.management.commands.seed_scale import RegionSeeder, Scale
+    from ulvo.management.commands.seed_scale import RegionSeeder, Scale
 
     seeder = RegionSeeder(Scale().times(scale))
     counts = seeder.run()

@@ -1,8 +1,14 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.models import User
 from environments.models import LearningEnvironment
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def environment_for(user: User, pk: int, *, manage: bool = False) -> LearningEnvironment:

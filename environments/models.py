@@ -81,8 +81,8 @@ class Organisation(models.Model):
         Region, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("region")
     )
     name = models.CharField(_("name"), max_length=150)
-    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
-    subtype = models.CharField(_("type"), max_length=20, choices=OrganisationSubtype.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind)
+    subtype = models.CharField(_("type"), max_length=20, choices=OrganisationSubtype)
 
     class Meta:
         ordering = ["name"]
@@ -123,8 +123,8 @@ class Programme(models.Model):
         verbose_name=_("institute"),
     )
     name = models.CharField(_("name"), max_length=150)
-    level = models.CharField(_("level"), max_length=3, choices=Level.choices)
-    domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices)
+    level = models.CharField(_("level"), max_length=3, choices=Level)
+    domain = models.CharField(_("domain"), max_length=20, choices=Domain)
 
     class Meta:
         ordering = ["name"]
@@ -186,7 +186,7 @@ class LearningEnvironment(models.Model):
         return f"{self.name} {self.school_year}"
 
     def get_absolute_url(self) -> str:
-        return reverse("environments:detail", args=[self.pk])
+        return reverse("accounts:environment", args=[self.pk])
 
     def programmes(self) -> models.QuerySet[Programme]:
         """Programmes of the partner institutes."""

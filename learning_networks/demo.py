@@ -51,9 +51,8 @@ from learning_networks.services import (
     session_save,
 )
 from placements.models import Placement, PlacementStatus, Weekday
-from ulvo.lib.demo import DemoWriter
+from ulvo.lib.demo import DEMO_DOMAIN, DemoWriter
 
-DEMO_DOMAIN = "@demo.ulvo.nl"  # as in environments/management/commands/demo.py
 NAMED_STUDENT = f"student{DEMO_DOMAIN}"  # the student everyone clicks through first
 
 

@@ -164,7 +164,7 @@ class NetworkSession(models.Model):
         verbose_name=_("learning line"),
     )
     position = models.PositiveSmallIntegerField(_("position in the learning line"), default=1)
-    kind = models.CharField(_("kind"), max_length=15, choices=SessionKind.choices)
+    kind = models.CharField(_("kind"), max_length=15, choices=SessionKind)
     theme = models.CharField(_("theme"), max_length=200)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
@@ -194,7 +194,7 @@ class NetworkSession(models.Model):
         _("for domains"), default=list, blank=True, help_text=_("Empty: every domain.")
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.DRAFT
+        _("status"), max_length=10, choices=SessionStatus, default=SessionStatus.DRAFT
     )
     preparation_notes = models.TextField(_("preparation notes"), max_length=5000, blank=True)
     check_in_code = models.CharField(_("check-in code"), max_length=6, blank=True)
@@ -262,11 +262,11 @@ class Attendance(models.Model):
         verbose_name=_("participant"),
     )
     answer = models.CharField(
-        _("answer"), max_length=3, choices=Answer.choices, default=Answer.NONE, blank=True
+        _("answer"), max_length=3, choices=Answer, default=Answer.NONE, blank=True
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     presence = models.CharField(
-        _("presence"), max_length=10, choices=Presence.choices, default=Presence.UNKNOWN, blank=True
+        _("presence"), max_length=10, choices=Presence, default=Presence.UNKNOWN, blank=True
     )
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

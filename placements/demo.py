@@ -63,9 +63,8 @@ from placements.services import (
     week_return,
     week_submit,
 )
-from ulvo.lib.demo import DemoWriter
+from ulvo.lib.demo import DEMO_DOMAIN, DemoWriter
 
-DEMO_DOMAIN = "@demo.ulvo.nl"  # as in environments/management/commands/demo.py
 
 # The students everyone clicks through first get the full mix of week states.
 NAMED_STUDENTS = {f"student{DEMO_DOMAIN}", f"pabo{DEMO_DOMAIN}"}

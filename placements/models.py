@@ -150,7 +150,7 @@ class Placement(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(40)],
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=PlacementStatus.choices, default=PlacementStatus.PLANNED
+        _("status"), max_length=10, choices=PlacementStatus, default=PlacementStatus.PLANNED
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -275,7 +275,7 @@ class SupervisionAssignment(models.Model):
     )
     name = models.CharField(_("name"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
-    role = models.CharField(_("role"), max_length=20, choices=SupervisionRole.choices)
+    role = models.CharField(_("role"), max_length=20, choices=SupervisionRole)
     domain = models.CharField(_("supervisor's domain"), max_length=20, choices=Domain.choices)
     guides = models.BooleanField(_("guidance"), default=True)
     assesses = models.BooleanField(_("assessment"), default=False)
@@ -388,12 +388,12 @@ class ActivityEntry(models.Model):
         _("duration in minutes"),
         validators=[MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)],
     )
-    setting = models.CharField(_("setting"), max_length=15, choices=Setting.choices)
-    kind = models.CharField(_("kind of activity"), max_length=15, choices=ActivityKind.choices)
+    setting = models.CharField(_("setting"), max_length=15, choices=Setting)
+    kind = models.CharField(_("kind of activity"), max_length=15, choices=ActivityKind)
     disciplines = models.JSONField(_("disciplines worked with"), default=list, blank=True)
     description = models.TextField(_("description"), max_length=MAX_DESCRIPTION, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.DRAFT
+        _("status"), max_length=10, choices=EntryStatus, default=EntryStatus.DRAFT
     )
     # The form's one-time key: a double submit finds the entry it already made.
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
@@ -466,7 +466,7 @@ class Week(models.Model):
         Placement, on_delete=models.CASCADE, related_name="weeks", verbose_name=_("placement")
     )
     start = models.DateField(_("week of"))
-    status = models.CharField(_("status"), max_length=10, choices=WeekStatus.choices)
+    status = models.CharField(_("status"), max_length=10, choices=WeekStatus)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     reviewer = models.ForeignKey(
@@ -553,7 +553,7 @@ class WeekEvent(models.Model):
     """The history of a week: who submitted, approved or returned it, and when."""
 
     week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=10, choices=WeekEventAction.choices)
+    action = models.CharField(_("action"), max_length=10, choices=WeekEventAction)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -621,10 +621,10 @@ class ImportJob(models.Model):
         verbose_name=_("imported by"),
     )
     file_name = models.CharField(_("file name"), max_length=255)
-    kind = models.CharField(_("file type"), max_length=4, choices=ImportKind.choices)
+    kind = models.CharField(_("file type"), max_length=4, choices=ImportKind)
     content = models.BinaryField(_("file content"))
     state = models.CharField(
-        _("state"), max_length=10, choices=ImportState.choices, default=ImportState.UPLOADED
+        _("state"), max_length=10, choices=ImportState, default=ImportState.UPLOADED
     )
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)

@@ -32,9 +32,8 @@ from reflections.services import (
     reflection_mark_read,
     reflection_save,
 )
-from ulvo.lib.demo import DemoWriter
+from ulvo.lib.demo import DEMO_DOMAIN, DemoWriter
 
-DEMO_DOMAIN = "@demo.ulvo.nl"
 NAMED_STUDENT = f"student{DEMO_DOMAIN}"
 STUDENTS_PER_ENVIRONMENT = 8
 

@@ -209,13 +209,13 @@ class Reflection(models.Model):
     shows_reflection = models.BooleanField(_("reflection"), default=False)
     shows_transformation = models.BooleanField(_("transformation"), default=False)
     t_arm = models.CharField(
-        _("arm of the T"), max_length=12, choices=TArm.choices, default=TArm.CONNECTING
+        _("arm of the T"), max_length=12, choices=TArm, default=TArm.CONNECTING
     )
     disciplines = models.JSONField(_("disciplines involved"), default=list, blank=True)
     visibility = models.CharField(
         _("who may read it"),
         max_length=12,
-        choices=Visibility.choices,
+        choices=Visibility,
         default=Visibility.SUPERVISORS,
     )
     # None: a draft, readable by its author alone whatever the visibility.

@@ -27,9 +27,8 @@ from placements.models import (
 )
 from supervision.forms import organisation_domain
 from supervision.models import MeetingNote, ResponsibilityAgreement, TimeKind, TimeLog
-from ulvo.lib.demo import DemoWriter
+from ulvo.lib.demo import DEMO_DOMAIN, DemoWriter
 
-DEMO_DOMAIN = "@demo.ulvo.nl"
 
 
 AGREEMENTS = {

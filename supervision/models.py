@@ -165,7 +165,7 @@ class TimeLog(models.Model):
         _("minutes"),
         validators=[MinValueValidator(MIN_TIME_MINUTES), MaxValueValidator(MAX_TIME_MINUTES)],
     )
-    kind = models.CharField(_("kind of work"), max_length=15, choices=TimeKind.choices)
+    kind = models.CharField(_("kind of work"), max_length=15, choices=TimeKind)
     note = models.CharField(_("note"), max_length=MAX_TIME_NOTE, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -1,4 +1,5 @@
-"""Code checks that run with the suite: lint, format, types, migrations, translations."""
+"""Code checks that run with the suite: lint, format, types, import layers, migrations,
+translations, and the pre-commit hooks' own checks."""
 
 import os
 import shutil
@@ -12,6 +13,18 @@ from django.core.management import call_command
 ROOT = Path(__file__).resolve().parent.parent
 RUFF = Path(sys.executable).with_name("ruff")
 MYPY = Path(sys.executable).with_name("mypy")
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+DJADE = Path(sys.executable).with_name("djade")
+DJANGO_UPGRADE = Path(sys.executable).with_name("django-upgrade")
+
+
+def _project_files(pattern: str) -> list[str]:
+    skip = {".venv", ".git", "node_modules", "staticfiles", "migrations"}
+    return sorted(
+        str(path.relative_to(ROOT))
+        for path in ROOT.rglob(pattern)
+        if not skip.intersection(path.relative_to(ROOT).parts)
+    )
 
 
 def test_ruff_lint_is_clean() -> None:
@@ -37,6 +50,47 @@ def test_mypy_is_clean(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_templates_are_formatted_with_djade() -> None:
+    """The pre-commit hook's template formatter (.pre-commit-config.yaml)."""
+    result = subprocess.run(
+        [DJADE, "--check", *_project_files("*.html")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_django_upgrade_finds_nothing_to_upgrade() -> None:
+    """The pre-commit hook's django-upgrade, with its options (.pre-commit-config.yaml)."""
+    result = subprocess.run(
+        [
+            DJANGO_UPGRADE,
+            "--target-version",
+            "6.1",
+            "--skip",
+            "permalink",
+            "--check",
+            *_project_files("*.py"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_import_layers_hold() -> None:
+    """The import-layer contract in pyproject.toml (README, Layout): no app imports a
+    higher one, not even inside a function."""
+    result = subprocess.run(
+        [LINT_IMPORTS, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

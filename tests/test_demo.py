@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
-from environments.management.commands.demo import (
+from ulvo.management.commands.demo import (
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
     school_year_on,

@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "dashboards",
     "notifications",
     "privacy",
+    # The project itself: the front page and the commands that span every app
+    # (the demo world, the region-scale seed).
+    "ulvo",
 ]
 
 MIDDLEWARE = [
@@ -138,7 +141,6 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL:
     CACHES = {

@@ -2,8 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from environments.views import home
-from ulvo.views import health
+from ulvo.views import health, home
 
 # The admin login goes through allauth: rate limits and two-factor apply there too.
 admin.autodiscover()
@@ -15,7 +14,6 @@ admin.site.site_title = "ULVO"
 urlpatterns = [
     path("", home, name="home"),
     path("health/", health, name="health"),
-    path("leeromgevingen/", include("environments.urls")),
     path("", include("accounts.urls")),
     path("", include("placements.urls")),
     path("", include("learning_networks.urls")),

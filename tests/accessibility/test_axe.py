@@ -81,7 +81,7 @@ def pages(cast: Any, seeded: dict[str, Any]) -> dict[str, list[str]]:
         ],
         "coordinator": [
             reverse("home"),
-            reverse("environments:detail", args=environment),
+            reverse("accounts:environment", args=environment),
             reverse("placements:environment_placements", args=environment),
             reverse("placements:create", args=environment),
             reverse("placements:import_start", args=environment),

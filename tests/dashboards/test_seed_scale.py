@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Membership, User
-from environments.management.commands.seed_scale import REGION, Scale
+from ulvo.management.commands.seed_scale import REGION, Scale
 from environments.models import LearningEnvironment
 from learning_networks.models import Attendance, NetworkSession
 from placements.models import ActivityEntry, Placement

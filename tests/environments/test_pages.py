@@ -65,7 +65,7 @@ def test_home_runs_a_constant_number_of_queries(cast: Any, login: Any) -> None:
 
 def test_coordinator_sees_members_and_invite_link(cast: Any, login: Any) -> None:
     response = login(cast.coordinator).get(
-        reverse("environments:detail", args=[cast.environment.pk])
+        reverse("accounts:environment", args=[cast.environment.pk])
     )
 
     html = response.content.decode()
@@ -75,7 +75,7 @@ def test_coordinator_sees_members_and_invite_link(cast: Any, login: Any) -> None
 
 
 def test_student_sees_counts_but_not_the_member_list(cast: Any, login: Any) -> None:
-    response = login(cast.student).get(reverse("environments:detail", args=[cast.environment.pk]))
+    response = login(cast.student).get(reverse("accounts:environment", args=[cast.environment.pk]))
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -86,7 +86,7 @@ def test_student_sees_counts_but_not_the_member_list(cast: Any, login: Any) -> N
 
 def test_environment_page_query_count_does_not_grow(cast: Any, login: Any) -> None:
     client = login(cast.coordinator)
-    url = reverse("environments:detail", args=[cast.environment.pk])
+    url = reverse("accounts:environment", args=[cast.environment.pk])
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         client.get(url)
@@ -157,7 +157,7 @@ def test_friendly_404_in_both_languages(cast: Any, login: Any, language: str, te
 
 
 def test_outsider_gets_the_friendly_404_for_another_environment(cast: Any, login: Any) -> None:
-    response = login(cast.outsider).get(reverse("environments:detail", args=[cast.environment.pk]))
+    response = login(cast.outsider).get(reverse("accounts:environment", args=[cast.environment.pk]))
     assert response.status_code == 404
     assert "Pagina niet gevonden" in response.content.decode()
     assert "Leidsche Rijn" not in response.content.decode()

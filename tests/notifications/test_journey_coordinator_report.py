@@ -25,7 +25,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from environments.management.commands.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from ulvo.lib.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from environments.models import LearningEnvironment
 from notifications import reports
 from notifications.models import Kind, Notification, Report, ReportState

@@ -36,7 +36,7 @@ def make_invitation(cast: Any) -> Invitation:
 CASES: list[Case] = [
     Case("home", statuses()),
     Case("health", statuses(anonymous=200)),
-    Case("environments:detail", statuses(outsider=404, other_coordinator=404), args=env_pk),
+    Case("accounts:environment", statuses(outsider=404, other_coordinator=404), args=env_pk),
     Case(
         "accounts:invitation_list",
         statuses(student=403, supervisor=403, bystander=403, outsider=404, other_coordinator=404),

@@ -44,7 +44,7 @@ def is_logged_in(client: Client) -> bool:
 
 
 def test_sessions_are_stored_in_the_database(cast: Any) -> None:
-    client = Client(HTTP_USER_AGENT=PHONE)
+    client = Client(headers={"user-agent": PHONE})
     log_in(client)
 
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
@@ -150,7 +150,7 @@ def test_busy_session_still_ends_after_12_hours(
 
 
 def test_logout_ends_the_other_sessions(cast: Any) -> None:
-    phone, laptop = Client(HTTP_USER_AGENT=PHONE), Client(HTTP_USER_AGENT=LAPTOP)
+    phone, laptop = Client(headers={"user-agent": PHONE}), Client(headers={"user-agent": LAPTOP})
     log_in(phone)
     log_in(laptop)
     coordinator = Client()
@@ -165,7 +165,7 @@ def test_logout_ends_the_other_sessions(cast: Any) -> None:
 
 
 def test_password_change_ends_the_other_sessions(cast: Any) -> None:
-    phone, laptop = Client(HTTP_USER_AGENT=PHONE), Client(HTTP_USER_AGENT=LAPTOP)
+    phone, laptop = Client(headers={"user-agent": PHONE}), Client(headers={"user-agent": LAPTOP})
     log_in(phone)
     log_in(laptop)
     laptop_key = session_key(laptop)
@@ -240,10 +240,10 @@ def test_password_change_asks_for_the_current_password(cast: Any) -> None:
 
 
 def test_session_page_lists_my_sessions_only(cast: Any) -> None:
-    phone, laptop = Client(HTTP_USER_AGENT=PHONE), Client(HTTP_USER_AGENT=LAPTOP)
+    phone, laptop = Client(headers={"user-agent": PHONE}), Client(headers={"user-agent": LAPTOP})
     log_in(phone)
     log_in(laptop)
-    other = Client(HTTP_USER_AGENT="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Safari/604.1")
+    other = Client(headers={"user-agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Safari/604.1"})
     log_in(other, "trainer@example.org")
 
     response = phone.get(reverse("accounts:sessions"))
@@ -260,7 +260,7 @@ def test_session_page_lists_my_sessions_only(cast: Any) -> None:
 
 
 def test_end_one_other_session(cast: Any) -> None:
-    phone, laptop = Client(HTTP_USER_AGENT=PHONE), Client(HTTP_USER_AGENT=LAPTOP)
+    phone, laptop = Client(headers={"user-agent": PHONE}), Client(headers={"user-agent": LAPTOP})
     log_in(phone)
     log_in(laptop)
     laptop_entry = UserSession.objects.get(session_id=session_key(laptop))

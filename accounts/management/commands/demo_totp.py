@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
-from environments.management.commands.demo import DEMO_DOMAIN
+from ulvo.lib.demo import DEMO_DOMAIN
 
 
 class Command(BaseCommand):

@@ -39,11 +39,7 @@ from notifications.demo import create_demo_notifications
 from placements.demo import create_demo_placements, print_signoff_hints
 from reflections.demo import create_demo_reflections
 from supervision.demo import create_demo_supervision
-
-DEMO_DOMAIN = "@demo.ulvo.nl"
-DEMO_PASSWORD = "ulvo-demo-2026"
-# Public on purpose: type it into an authenticator app, or ask `demo_totp`.
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPMFRGGZDFMZTWQ2LK"
+from ulvo.lib.demo import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 REGION = "Utrecht"
 LEIDSCHE_RIJN = "Leidsche Rijn"
