@@ -11,16 +11,30 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 admin.site.site_header = "ULVO"
 admin.site.site_title = "ULVO"
 
+# Paths follow what a user sees (a placement's supervision page sits under the
+# placement), not which app serves it; they are in e-mails, bookmarks and subscribed
+# calendars, so they stay. The comment on each include says which paths that app
+# serves ("…/" is an environment's pages, leeromgevingen/<pk>/).
 urlpatterns = [
     path("", home, name="home"),
     path("health/", health, name="health"),
+    # …/ (the environment page), …/uitnodigingen/, …/logboek/, uitnodiging/, taal/,
+    # account/sessies/
     path("", include("accounts.urls")),
+    # stages/, activiteiten/, aftekenen/, …/stages/ (and the import)
     path("", include("placements.urls")),
+    # netwerken/, leerlijnen/, bijeenkomsten/, agenda/, …/netwerken/, …/agenda/
     path("", include("learning_networks.urls")),
+    # begeleiding/, begeleidingsgesprekken/, uren/, stages/<pk>/begeleiding/,
+    # …/begeleiding/, …/afspraken/, …/uren/
     path("", include("supervision.urls")),
+    # reflecties/, leeruitkomsten/, bewijs/, …/leeruitkomsten/
     path("", include("reflections.urls")),
+    # …/dashboard/, …/organisaties/, netwerken/<pk>/dashboard/
     path("", include("dashboards.urls")),
+    # meldingen/, rapportages/, …/rapportages/
     path("", include("notifications.urls")),
+    # privacy/, mijn-gegevens/
     path("", include("privacy.urls")),
     path("account/", include("allauth.urls")),
     path("beheer/", admin.site.urls),
