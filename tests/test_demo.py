@@ -1,3 +1,4 @@
+import logging
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -18,11 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
-from ulvo.management.commands.demo import (
-    DEMO_PASSWORD,
-    DEMO_TOTP_SECRET,
-    school_year_on,
-)
 from environments.models import (
     Domain,
     LearningEnvironment,
@@ -54,6 +50,11 @@ from placements.models import (
     WeekEvent,
     WeekStatus,
     week_start,
+)
+from ulvo.management.commands.demo import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    school_year_on,
 )
 
 pytestmark = pytest.mark.django_db
@@ -263,6 +264,21 @@ def test_the_login_table_lists_every_demo_user(demo: str) -> None:
         assert user.email in demo
     assert "demo_totp" in demo
     assert DEMO_TOTP_SECRET in demo
+
+
+def test_the_login_table_comes_last_and_the_security_log_stays_quiet(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """bin/start loads the demo and then serves: the table a newcomer needs must be the
+    last thing above the server's address, not buried in a log line per membership."""
+    with caplog.at_level(logging.INFO, logger="ulvo.security"):
+        output = run("demo")
+
+    assert [r for r in caplog.records if r.name == "ulvo.security"] == []
+    tail = output[output.index("Demo world ready") :]
+    assert "Weeks waiting for sign-off" not in tail
+    assert "student@demo.ulvo.nl" in tail
+    assert logging.getLogger("ulvo.security").disabled is False
 
 
 # --- Placements and logged work (placements/demo.py) -----------------------------------

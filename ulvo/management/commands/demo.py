@@ -7,6 +7,7 @@ their passwords are public: the command refuses to run in production.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -375,17 +376,25 @@ class Command(BaseCommand):
         if getattr(settings, "PRODUCTION", False):
             raise CommandError("The demo data has public passwords; never load it in production.")
         school_year = school_year_on(timezone.localdate())
-        with transaction.atomic():
-            world = self._world(school_year)
-            self._people(world, reset_passwords=options["reset_passwords"])
-            create_demo_placements(environments=world.environments.values(), stdout=self.stdout)
-            create_demo_networks(environments=world.environments.values(), stdout=self.stdout)
-            create_demo_supervision(environments=world.environments.values(), stdout=self.stdout)
-            create_demo_reflections(environments=world.environments.values(), stdout=self.stdout)
-            create_demo_notifications(environments=world.environments.values(), stdout=self.stdout)
-        self._print_logins(school_year)
+        # The demo's own role changes are no security events worth a screenful of log.
+        security_log = logging.getLogger("ulvo.security")
+        was_disabled, security_log.disabled = security_log.disabled, True
+        try:
+            with transaction.atomic():
+                world = self._world(school_year)
+                self._people(world, reset_passwords=options["reset_passwords"])
+                environments = world.environments.values()
+                create_demo_placements(environments=environments, stdout=self.stdout)
+                create_demo_networks(environments=environments, stdout=self.stdout)
+                create_demo_supervision(environments=environments, stdout=self.stdout)
+                create_demo_reflections(environments=environments, stdout=self.stdout)
+                create_demo_notifications(environments=environments, stdout=self.stdout)
+        finally:
+            security_log.disabled = was_disabled
         print_signoff_hints(environments=world.environments.values(), stdout=self.stdout)
         print_session_hints(environments=world.environments.values(), stdout=self.stdout)
+        # Last, right above the server's address: what a newcomer needs to log in.
+        self._print_logins(school_year)
 
     def _world(self, school_year: str) -> World:
         region, _ = Region.objects.get_or_create(name=REGION)
