@@ -11,7 +11,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -44,7 +43,7 @@ from learning_networks.services import (
     feedback_give,
     session_open_check_in,
 )
-from ulvo.lib.http import AuthedRequest
+from ulvo.lib.http import AuthedRequest, safe_next
 
 SESSION_ERRORS = {
     "already_started": gettext_lazy("This session has already started; answers are closed."),
@@ -225,12 +224,7 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _back(request: AuthedRequest, session: NetworkSession, anchor: str) -> HttpResponse:
     """After a full-page POST: back where the form was (the home page's quick answer)."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(session.get_absolute_url() + "#" + anchor)
+    return redirect(safe_next(request, default=session.get_absolute_url() + "#" + anchor))
 
 
 @require_POST

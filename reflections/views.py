@@ -9,7 +9,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -52,7 +51,7 @@ from reflections.services import (
     reflection_mark_read,
     reflection_save,
 )
-from ulvo.lib.http import AuthedRequest
+from ulvo.lib.http import AuthedRequest, safe_next
 
 SHARED_LIMIT = 50
 
@@ -254,15 +253,6 @@ def feedback_form(reflection: Reflection, data: Any = None) -> FeedbackForm:
     return FeedbackForm(data, auto_id=f"id_feedback{reflection.pk}_%s")
 
 
-def _next_url(request: AuthedRequest) -> str | None:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return None
-
-
 @require_GET
 def reflection_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     reflection = reflection_for(request.user, pk)
@@ -278,7 +268,7 @@ def feedback_add(request: AuthedRequest, pk: int) -> HttpResponse:
     if not may_respond(request.user, reflection):
         raise PermissionDenied
     form = feedback_form(reflection, request.POST)
-    next_url = _next_url(request)
+    next_url = safe_next(request, default="")
     if form.is_valid():
         reflection_feedback_add(
             reflection=reflection, author=request.user, text=form.cleaned_data["text"]
@@ -291,7 +281,7 @@ def feedback_add(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         status = 422
     context = _thread_context(request, reflection)
-    context.update(feedback_form=form, next=next_url or "")
+    context.update(feedback_form=form, next=next_url)
     template = "reflections/reflection_detail.html"
     if request.htmx:
         template += "#thread"

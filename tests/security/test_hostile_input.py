@@ -9,6 +9,10 @@ then requested as each role, and its HTML parsed: no element may carry an event
 handler, an htmx attribute, a script or a URL that came from the payloads, and the
 payloads must show up escaped. One browser test watches for a dialog or a request
 that a payload would cause.
+
+A hostile ``next`` (not a path: ``0``, ``NaN``, a URL name; or another site) is
+sent with every write of the matrix: the answer is the one the write gives without
+it, and a redirect stays on this site.
 """
 
 import datetime
@@ -16,16 +20,18 @@ from collections.abc import Iterator
 from html import escape
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
-from django.db import models
+from django.db import models, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page
 
-from tests.security.matrix import PROJECT_APPS
+from tests.security.matrix import PROJECT_APPS, Case
+from tests.security.matrix import ROLES as MATRIX_ROLES
 from tests.security.test_authorisation_matrix import CASES
 
 PROBE = "xss-probe"
@@ -400,3 +406,52 @@ def test_an_uploaded_file_with_hostile_cells_and_name(
     report = client.get(response["Location"]).content.decode()
     # The file's name is on the page, as text.
     assert escape(job.file_name) in report or escape(job.file_name, quote=False) in report
+
+
+# --- The ``next`` parameter ------------------------------------------------------
+
+HOSTILE_NEXT = ["0", "NaN", "account_logout", "//evil.example", "https://evil.example", "/\\evil"]
+
+
+def writes() -> list[Any]:
+    """Every POST of the matrix, made by the first role that may make it."""
+    params = []
+    for index, case in enumerate(CASES):
+        if case.method != "post":
+            continue
+        role = next((r for r in MATRIX_ROLES if r != "anonymous" and case.expected[r] < 400), None)
+        if role is not None:
+            params.append(pytest.param(case, role, id=f"{case.url_name}-{index}-{role}"))
+    return params
+
+
+@pytest.mark.parametrize(("case", "role"), writes())
+def test_a_hostile_next_never_breaks_a_write(
+    case: Case, role: str, cast: Any, client: Client
+) -> None:
+    cast.setup_result = case.setup(cast) if case.setup else None
+    client.force_login(getattr(cast, role))
+    url = reverse(case.url_name, args=case.args(cast))
+    logout = reverse("account_logout")
+    for value in HOSTILE_NEXT:
+        # Each value against the same state: the write is undone after it.
+        with transaction.atomic():
+            response = client.post(
+                f"{url}?{urlencode({'next': value})}", {**case.data(cast), "next": value}
+            )
+            transaction.set_rollback(True)
+        assert response.status_code == case.expected[role], (value, response.status_code)
+        if response.status_code in (301, 302, 303):
+            location = response["Location"]
+            assert location.startswith("/") and not location.startswith("//"), (value, location)
+            assert "\\" not in location and not location.startswith(logout), (value, location)
+
+
+def test_every_write_that_reads_next_is_among_them() -> None:
+    ids = {param.id for param in writes()}
+    for name in (
+        "accounts:language",
+        "learning_networks:session_answer",
+        "reflections:feedback_add",
+    ):
+        assert any(id_.startswith(f"{name}-") for id_ in ids), name

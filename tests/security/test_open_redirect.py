@@ -3,7 +3,10 @@
 The places that follow a ``next`` (found with ``grep -rn '"next"'``): allauth's
 login, logout and re-authentication, the language switch, the answer to a session
 invitation and a response to a reflection. Each is tried with addresses that
-browsers read as another site.
+browsers read as another site. The project's own views read it through one helper
+(``ulvo.lib.http.safe_next``), which also refuses what is not a path at all: given
+``0`` or ``NaN``, ``redirect()`` raised NoReverseMatch after the change was saved
+(a 500), and given a URL name such as ``account_logout`` it followed it.
 """
 
 from typing import Any
@@ -16,6 +19,7 @@ from django.utils import timezone
 
 from learning_networks.models import Attendance
 from tests.accounts.factories import PASSWORD
+from ulvo.lib.http import safe_next
 
 OFF_SITE = [
     "https://evil.example/",
@@ -30,6 +34,19 @@ OFF_SITE = [
     "javascript:alert(1)",
     "data:text/html,<script>alert(1)</script>",
     "https://testserver.evil.example/",
+]
+
+
+# Values that are not a path on this site; the views fall back to their own target.
+NOT_A_PATH = [
+    "0",
+    "NaN",
+    "account_logout",
+    "//evil.example",
+    "https://evil.example",
+    "/\\evil",
+    "/\t/evil.example",
+    " /placements/",
 ]
 
 
@@ -164,3 +181,71 @@ def test_login_with_two_factor(cast: Any, client: Client, target: str) -> None:
 
     stays_on_site(response)
     assert client.session.get("_auth_user_id") == str(cast.coordinator.pk)
+
+
+@pytest.mark.parametrize("target", NOT_A_PATH)
+def test_session_answer_falls_back(cast: Any, login: Any, target: str) -> None:
+    client = login(cast.student)
+    url = reverse("learning_networks:session_answer", args=[cast.session.pk])
+
+    response = client.post(url, {"answer": "yes", "next": target})
+
+    assert response.status_code == 302
+    assert response["Location"] == cast.session.get_absolute_url() + "#answer"
+    assert Attendance.objects.get(session=cast.session, user=cast.student).answer == "yes"
+
+
+@pytest.mark.parametrize("target", NOT_A_PATH)
+def test_reflection_response_falls_back(cast: Any, login: Any, target: str) -> None:
+    from reflections.models import Reflection, ReflectionFeedback, Visibility
+
+    reflection = Reflection.objects.create(
+        author=cast.student,
+        environment=cast.environment,
+        placement=cast.placement,
+        text="Vandaag samen met de buurtwerker een ouderavond voorbereid.",
+        visibility=Visibility.SUPERVISORS,
+        published_at=timezone.now(),
+    )
+    client = login(cast.supervisor)
+    url = reverse("reflections:feedback_add", args=[reflection.pk])
+
+    by_query = client.post(url + "?" + urlencode({"next": target}), {"text": "Goed gedaan."})
+    by_field = client.post(url, {"text": "Nog een reactie.", "next": target})
+
+    for response in (by_query, by_field):
+        assert response.status_code == 302
+        assert response["Location"] == reflection.get_absolute_url()
+    assert ReflectionFeedback.objects.filter(reflection=reflection).count() == 2
+    # A form with errors does not carry the value on either.
+    response = client.post(url, {"text": "", "next": target})
+    assert response.status_code == 422
+    assert response.context["next"] == ""
+
+
+@pytest.mark.parametrize("target", NOT_A_PATH)
+def test_language_switch_falls_back(cast: Any, login: Any, target: str) -> None:
+    from accounts.models import User
+
+    client = login(cast.student)
+
+    response = client.post(reverse("accounts:language"), {"language": "en", "next": target})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert User.objects.get(pk=cast.student.pk).language == "en"
+
+
+def test_safe_next_keeps_a_local_path(rf: Any) -> None:
+    local = "/plaatsingen/3/?week=2026-03-02#week"
+    assert safe_next(rf.post("/", {"next": local}), default="/") == local
+    assert safe_next(rf.get("/", {"next": local}), default="/") == local
+    assert safe_next(rf.post("/?next=/a/", {"next": "/b/"}), default="/") == "/b/"
+    for target in [*NOT_A_PATH, ""]:
+        assert safe_next(rf.post("/", {"next": target}), default="/terug/") == "/terug/", target
+    for target in OFF_SITE:
+        # "/%09/evil.example" is a path here (the tab stays encoded); the rest are not.
+        assert safe_next(rf.post("/", {"next": target}), default="/terug/") in (
+            "/terug/",
+            "/%09/evil.example",
+        ), target
