@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from environments.models import LearningEnvironment, Organisation, Programme
 
@@ -151,6 +152,14 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.environment}"
 
+    @property
+    def affiliation(self) -> Programme | Organisation | None:
+        """What the role ties someone to: a student's programme, else the organisation.
+
+        Someone with two roles at one school has two memberships and one affiliation.
+        """
+        return self.programme or self.organisation
+
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def pending(self) -> InvitationQuerySet:
@@ -276,7 +285,11 @@ class UserSession(models.Model):
     """
 
     session = models.OneToOneField(
-        "sessions.Session", on_delete=models.CASCADE, related_name="+", verbose_name=_("session")
+        "sessions.Session",
+        on_delete=models.CASCADE,
+        related_name="+",
+        # A login session ("sessie"), not a network session ("bijeenkomst").
+        verbose_name=pgettext_lazy("login", "session"),
     )
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("user")

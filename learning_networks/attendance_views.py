@@ -69,7 +69,11 @@ def _environment_memberships(session: NetworkSession) -> Prefetch:
         "memberships",
         queryset=Membership.objects.filter(
             environment_id=session.network.environment_id, is_active=True
-        ).select_related("programme", "organisation"),
+        )
+        .select_related("programme", "organisation")
+        # Ordered so that the page names each organisation once ({% regroup %}), also
+        # for someone with two roles there.
+        .order_by("organisation__name", "programme__name"),
         to_attr="environment_memberships",
     )
 
@@ -302,7 +306,10 @@ def _roster_rows(session: NetworkSession) -> QuerySet[Attendance]:
             "user__memberships",
             queryset=Membership.objects.filter(
                 environment_id=session.network.environment_id, is_active=True
-            ).select_related("programme", "organisation"),
+            )
+            .select_related("programme", "organisation")
+            # Equal affiliations next to each other: the roster names each once.
+            .order_by("programme__name", "organisation__name"),
             to_attr="environment_memberships",
         )
     )
