@@ -1,16 +1,17 @@
 """The figures as tables and charts: what the page shows, the exports contain and a
-PDF report can reuse. Small numbers are suppressed here, for viewers who may not see
-the individual students behind them: counts from 1 to 4 show as "<5", and where counts
-add up to a total that is shown too, one more is hidden so that a "<5" cannot be worked
-out by subtraction (:func:`protect`). Rates follow the counts they are made of."""
+PDF report can reuse.
+
+Small numbers are suppressed for viewers who may not see the individual students
+behind them (``suppress``). The solver is :mod:`dashboards.suppression`; what this
+module knows is which counts of its tables add up to which (the groups a reader can
+subtract), so that it can ask the solver what each cell may show. Rates follow the
+counts they are made of."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
@@ -20,6 +21,7 @@ from dashboards import charts
 from dashboards.figures import (
     Balance,
     Dashboard,
+    GroupRow,
     HoursRow,
     MonthRow,
     OnSite,
@@ -29,265 +31,23 @@ from dashboards.figures import (
     Sessions,
     Supervision,
 )
+from dashboards.suppression import (
+    SMALL,
+    SUPPRESSED,
+    Group,
+    Key,
+    Protection,
+    count_cell,
+    count_text,
+    hidden_text,
+    is_small,
+    protect,
+)
 from environments.models import Domain
-
-# Counts from 1 to SMALL - 1 could point at one student: shown as "<5".
-SMALL = 5
-SUPPRESSED = "<5"
-INF = math.inf
-
-Key = Hashable
-
-
-def hidden_text() -> str:
-    """What a count hidden by complementary suppression shows: it is 5 or more, so "<5"
-    would not be true."""
-    return _("hidden")
-
-
-def count_text(value: int, suppress: bool) -> str:
-    if suppress and 0 < value < SMALL:
-        return SUPPRESSED
-    return str(value)
-
-
-def count_cell(value: int, suppress: bool) -> int | str:
-    return SUPPRESSED if suppress and 0 < value < SMALL else value
 
 
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f}%"
-
-
-# --- Small numbers that add up to a total ----------------------------------------------
-
-
-@dataclass
-class Protection:
-    """Which counts of a figure are hidden: ``primary`` ones (1 to 4, shown as "<5") and
-    ``secondary`` ones, hidden so that a primary one cannot be worked out."""
-
-    values: Mapping[Key, int]
-    primary: set[Key] = field(default_factory=set)
-    secondary: set[Key] = field(default_factory=set)
-
-    def hidden(self, key: Key) -> bool:
-        return key in self.primary or key in self.secondary
-
-    def cell(self, key: Key) -> int | str:
-        if key in self.primary:
-            return SUPPRESSED
-        if key in self.secondary:
-            return hidden_text()
-        return self.values[key]
-
-
-Group = tuple[Key, Sequence[Key]]
-# A sum as a reader sees it: the counts they do not know, with their factors, and the
-# number those add up to.
-Equation = tuple[dict[Key, Fraction], Fraction]
-
-
-def _equations(
-    protection: Protection, groups: Sequence[Group], unknown: frozenset[Key]
-) -> list[Equation]:
-    equations = []
-    for total, parts in groups:
-        factors: dict[Key, Fraction] = {}
-        number = Fraction(0)
-        for key, factor in [(total, 1), *((part, -1) for part in parts)]:
-            if key in unknown:
-                factors[key] = factors.get(key, Fraction(0)) + factor
-            else:
-                number -= factor * protection.values[key]
-        factors = {key: factor for key, factor in factors.items() if factor}
-        if factors:
-            equations.append((factors, number))
-    return equations
-
-
-def _reduced(equations: list[Equation]) -> list[Equation]:
-    """The equations combined (Gauss–Jordan): what subtracting one sum from another
-    tells, e.g. a level minus a domain that share all but one programme. Equations
-    with a count that is in no other one are left out first: they tell nothing about
-    the rest (they still bound it, and stay in the ranges)."""
-    rows = [dict(factors) for factors, _number in equations]
-    numbers = [number for _factors, number in equations]
-    keep = list(range(len(rows)))
-    while True:
-        seen: dict[Key, int] = {}
-        for index in keep:
-            for key in rows[index]:
-                seen[key] = seen.get(key, 0) + 1
-        alone = [i for i in keep if any(seen[key] == 1 for key in rows[i])]
-        if not alone:
-            break
-        keep = [i for i in keep if i not in alone]
-    reduced: list[tuple[Key, dict[Key, Fraction], Fraction]] = []
-    for index in keep:
-        row, number = dict(rows[index]), numbers[index]
-        for pivot, other, other_number in reduced:
-            if pivot in row:
-                factor = row[pivot]
-                for key, value in other.items():
-                    row[key] = row.get(key, Fraction(0)) - factor * value
-                number -= factor * other_number
-                row = {key: value for key, value in row.items() if value}
-        if not row:
-            continue
-        pivot = next(iter(row))
-        scale = row[pivot]
-        row = {key: value / scale for key, value in row.items()}
-        number /= scale
-        for n, (other_pivot, other, other_number) in enumerate(reduced):
-            if pivot in other:
-                factor = other[pivot]
-                for key, value in row.items():
-                    other[key] = other.get(key, Fraction(0)) - factor * value
-                reduced[n] = (
-                    other_pivot,
-                    {key: value for key, value in other.items() if value},
-                    other_number - factor * number,
-                )
-        reduced.append((pivot, row, number))
-    return [(row, number) for _pivot, row, number in reduced]
-
-
-def _whole(value: float | Fraction, up: bool) -> float:
-    """The whole number at or inside the end of a range (counts are whole)."""
-    if math.isinf(value):
-        return float(value)
-    return math.ceil(value) if up else math.floor(value)
-
-
-def _bounds(
-    protection: Protection, groups: Sequence[Group], unshown: frozenset[Key]
-) -> dict[Key, tuple[float, float]]:
-    """What a reader can know of every count they do not see: a range. A "<5" is 1 to
-    4, a "hidden" count 5 or more (zeros and small counts show as such), a count that
-    is not shown at all anything from 0. The ranges are narrowed by every sum — as
-    given and combined (:func:`_reduced`) — in turn until nothing changes: a count
-    whose range is one number can be worked out."""
-    bounds: dict[Key, tuple[float, float]] = {}
-    for key in protection.values:
-        if key in unshown:
-            bounds[key] = (0, INF)
-        elif key in protection.primary:
-            bounds[key] = (1, SMALL - 1)
-        elif key in protection.secondary:
-            bounds[key] = (SMALL, INF)
-    given = _equations(protection, groups, frozenset(bounds))
-    equations = given + _reduced(given)
-    for _round in range(100):  # the ranges only narrow; this stops long before
-        changed = False
-        for factors, number in equations:
-            for key, factor in factors.items():
-                # factor × key = number − (the others), the others within their ranges
-                low: float | Fraction = Fraction(0)
-                high: float | Fraction = Fraction(0)
-                ends: tuple[float | Fraction, float | Fraction]
-                for other, value in factors.items():
-                    if other != key:
-                        ends = (value * bounds[other][0], value * bounds[other][1])
-                        low, high = low + min(ends), high + max(ends)
-                ends = ((number - high) / factor, (number - low) / factor)
-                old = bounds[key]
-                new = (
-                    max(old[0], _whole(min(ends), up=True)),
-                    min(old[1], _whole(max(ends), up=False)),
-                )
-                if new != old:
-                    bounds[key] = new
-                    changed = True
-        if not changed:
-            break
-    return bounds
-
-
-def protect(
-    values: Mapping[Key, int],
-    groups: Sequence[Group],
-    *,
-    suppress: bool,
-    unshown: Iterable[Key] = (),
-    also: Iterable[Key] = (),
-) -> Protection:
-    """Primary and complementary (secondary) suppression of one figure's counts.
-
-    ``values`` are the figure's counts, ``groups`` the sums a reader knows of: a total
-    and the parts that add up to it (a domain and its programmes; the placements of a
-    row and their two kinds). ``unshown`` counts are in a sum but not on the page (the
-    students invited but not present): a reader knows nothing of them. ``also`` are
-    counts to hide from the start, where the groups are not known well enough.
-
-    Primary: every count from 1 to 4 shows as "<5". That alone does not do where the
-    parts of a total are shown with it — the total minus the other parts gives the
-    "<5" back. So, while any hidden count can still be worked out exactly from what is
-    shown — adding and subtracting the sums, and narrowing the ranges the markers
-    give (see :func:`_bounds`) — one more count of a group it is in is hidden: the
-    smallest non-zero part still shown, or, when no part is left, the total.
-
-    Why a part and not the total: the totals — a domain, a row's placements — are what
-    these figures are read for (the balance between domains), and the smallest part
-    carries the least information, so hiding it costs the least. Why "worked out"
-    rather than "the only hidden count of its group": two hidden counts can still
-    give each other away (two "<5" that must add up to 2 are both 1; a "<5" and a
-    hidden count that add up to 6 are 1 and 5), and a count can be in two groups (a
-    programme is in its domain and in its level: the level minus the domain can give
-    it away when neither sum alone does). A secondary count shows as
-    "hidden", not "<5": it is 5 or more. Zero stays zero (no student to recognise),
-    and shown counts are always exact.
-
-    Known limit: four parts shown as "<5" under a total shown as "<5" are each 1;
-    there is nothing left to hide then but the rows themselves.
-    """
-    protection = Protection(values)
-    if not suppress:
-        return protection
-    hidden_always = frozenset(unshown)
-    protection.primary = {
-        key for key, value in values.items() if key not in hidden_always and 0 < value < SMALL
-    }
-    protection.secondary = {
-        key for key in also if values[key] > 0 and key not in protection.primary
-    }
-    while True:
-        bounds = _bounds(protection, groups, hidden_always)
-        exposed = [key for key in bounds if protection.hidden(key) and len(set(bounds[key])) == 1]
-        choice = _complement(protection, groups, hidden_always, exposed, bounds)
-        if choice is None:
-            return protection
-        protection.secondary.add(choice)
-
-
-def _complement(
-    protection: Protection,
-    groups: Sequence[Group],
-    unshown: frozenset[Key],
-    exposed: list[Key],
-    bounds: dict[Key, tuple[float, float]],
-) -> Key | None:
-    """The next count to hide for the first exposed one that still can be helped, from
-    the groups it is in: those with a total on the page first (a sum of everything,
-    not shown, only follows from them), then the ones with the fewest counts a reader
-    does not know (their sum is what gives it away), then the smallest."""
-
-    def visible(key: Key) -> bool:
-        return key not in unshown and not protection.hidden(key) and protection.values[key] > 0
-
-    def unknown(key: Key) -> bool:
-        return key in bounds and len(set(bounds[key])) > 1
-
-    for key in exposed:
-        mine = [group for group in groups if key == group[0] or key in group[1]]
-        mine.sort(key=lambda g: (g[0] in unshown, sum(map(unknown, [g[0], *g[1]])), len(g[1])))
-        for total, parts in mine:
-            candidates = [part for part in parts if visible(part)]
-            if candidates:
-                return min(candidates, key=lambda part: protection.values[part])
-            if visible(total):
-                return total
-    return None
 
 
 @dataclass
@@ -368,6 +128,45 @@ def _programme_alert(row: ProgrammeRow, protection: Protection) -> bool:
     return row.missing or row.under_target
 
 
+def _group_table(
+    dimension: Literal["domain", "level"],
+    rows: Sequence[GroupRow],
+    protection: Protection,
+    suppress: bool,
+    *,
+    title: str,
+    column: str,
+    chart_title: str,
+    description: str,
+) -> FigureTable:
+    """Students per domain or per level against the target. ``dimension`` names the
+    drill-down's filter and the counts' keys in ``protection`` (see
+    :func:`_balance_protection`)."""
+    table = FigureTable(
+        key=f"{dimension}s",
+        title=title,
+        columns=[column, _("Students"), _("Target")],
+        rows=[
+            Row(
+                [row.label, protection.cell((dimension, row.key)), row.target or ""],
+                link=f"{dimension}={row.key}",
+            )
+            for row in rows
+        ],
+        drill="dashboards:placements",
+    )
+    table.chart = charts.bar_chart(
+        _bars_from_counts(
+            [(row.label, protection.cell((dimension, row.key)), row.target, False) for row in rows],
+            suppress,
+        ),
+        title=chart_title,
+        description=description,
+        target_label=_("target"),
+    )
+    return table
+
+
 def balance_tables(balance: Balance, suppress: bool) -> list[FigureTable]:
     target = _("target")
     protection = _balance_protection(balance, suppress)
@@ -418,55 +217,25 @@ def balance_tables(balance: Balance, suppress: bool) -> list[FigureTable]:
         ),
         target_label=target,
     )
-    domains = FigureTable(
-        key="domains",
+    domains = _group_table(
+        "domain",
+        balance.domains,
+        protection,
+        suppress,
         title=_("Students per domain"),
-        columns=[_("Domain"), _("Students"), _("Target")],
-        rows=[
-            Row(
-                [d.label, protection.cell(("domain", d.key)), d.target or ""],
-                link=f"domain={d.key}",
-            )
-            for d in balance.domains
-        ],
-        drill="dashboards:placements",
-    )
-    domains.chart = charts.bar_chart(
-        _bars_from_counts(
-            [
-                (d.label, protection.cell(("domain", d.key)), d.target, False)
-                for d in balance.domains
-            ],
-            suppress,
-        ),
-        title=_("Students per domain against the target"),
+        column=_("Domain"),
+        chart_title=_("Students per domain against the target"),
         description=_("Horizontal bars: students per domain; a dashed mark shows the target."),
-        target_label=target,
     )
-    levels = FigureTable(
-        key="levels",
+    levels = _group_table(
+        "level",
+        balance.levels,
+        protection,
+        suppress,
         title=_("Students per level"),
-        columns=[_("Level"), _("Students"), _("Target")],
-        rows=[
-            Row(
-                [lv.label, protection.cell(("level", lv.key)), lv.target or ""],
-                link=f"level={lv.key}",
-            )
-            for lv in balance.levels
-        ],
-        drill="dashboards:placements",
-    )
-    levels.chart = charts.bar_chart(
-        _bars_from_counts(
-            [
-                (lv.label, protection.cell(("level", lv.key)), lv.target, False)
-                for lv in balance.levels
-            ],
-            suppress,
-        ),
-        title=_("Students per level"),
+        column=_("Level"),
+        chart_title=_("Students per level"),
         description=_("Horizontal bars: students per level (mbo, hbo, wo)."),
-        target_label=target,
     )
     return [programmes, domains, levels]
 
@@ -506,7 +275,7 @@ def on_site_table(data: OnSite, suppress: bool, domain_labels: dict[str, str]) -
             charts.Series(
                 name=domain_labels[d],
                 values=[
-                    None if suppress and 0 < w.on_site[d] < SMALL else w.on_site[d]
+                    None if suppress and is_small(w.on_site[d]) else w.on_site[d]
                     for w in data.weeks
                 ],
                 texts=[count_text(w.on_site[d], suppress) for w in data.weeks],
@@ -579,7 +348,7 @@ def _attendance_protection(data: Sessions, suppress: bool) -> Protection:
             for domain in data.domains:
                 parts = [("programme", k, measure) for k, d in domain_of.items() if d == domain.key]
                 groups.append((("domain", domain.key, measure), parts))
-        elif any(0 < getattr(row, measure) < SMALL for row in data.programmes):
+        elif any(is_small(getattr(row, measure)) for row in data.programmes):
             also.extend(("domain", row.key, measure) for row in data.domains)
     return protect(values, groups, suppress=suppress, unshown=unshown, also=also)
 
@@ -784,7 +553,7 @@ def reflections_table(data: Reflections, suppress: bool) -> FigureTable:
 
 def usefulness_table(rows: list[MonthRow], suppress: bool) -> FigureTable:
     def hidden(row: MonthRow) -> bool:
-        return suppress and 0 < row.responses < SMALL
+        return suppress and is_small(row.responses)
 
     table = FigureTable(
         key="usefulness",

@@ -24,12 +24,10 @@ from dashboards.figures import (
     Sessions,
     Supervision,
 )
+from dashboards.suppression import SUPPRESSED, hidden_text, protect
 from dashboards.tables import (
-    SUPPRESSED,
     balance_tables,
-    hidden_text,
     percent,
-    protect,
     session_tables,
     supervision_table,
     usefulness_table,
