@@ -13,25 +13,40 @@ from django.test import Client
 from playwright.sync_api import Page
 
 AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+# WCAG 2.2 A and AA (wcag22aa brings target-size: 24 by 24 CSS pixels, or enough
+# space around), and axe's best practices.
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+TAGS = [*WCAG, "best-practice"]
+# Every finding against a WCAG criterion counts; of the best practices, the serious ones.
 BLOCKING = {"serious", "critical"}
 
 RUN = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: "tag", values: tags},
                                           resultTypes: ["violations"]});
   return result.violations.map((v) => ({
-    id: v.id, impact: v.impact, help: v.help,
+    id: v.id, impact: v.impact, help: v.help, tags: v.tags,
     nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + " :: " + n.failureSummary),
   }));
 }"""
 
 
 def violations(page: Page) -> list[dict[str, Any]]:
-    """Serious and critical WCAG 2.1 A/AA findings on the page as it is now."""
+    """WCAG 2.2 A/AA findings (and serious best-practice ones) on the page as it is now."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SOURCE)
     found = page.evaluate(RUN, TAGS)
-    return [violation for violation in found if violation["impact"] in BLOCKING]
+    return [
+        {key: value for key, value in violation.items() if key != "tags"}
+        for violation in found
+        if violation["impact"] in BLOCKING or set(violation["tags"]) & set(WCAG)
+    ]
+
+
+def rules(page: Page, tags: list[str]) -> list[str]:
+    """The ids of the rules axe runs for these tags (to check the bundled version)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE)
+    return page.evaluate("(tags) => axe.getRules(tags).map((rule) => rule.ruleId)", tags)
 
 
 def sign_in(page: Page, base_url: str, user: Any) -> None:
