@@ -481,7 +481,7 @@ def test_new_user_sees_the_account_form_in_dutch(cast: Any, client: Client) -> N
     assert "nina@example.org" in html
     assert cast.environment.name in html
     # Django's own Dutch password help, and none of the English source strings.
-    assert "Uw wachtwoord moet minstens 10 tekens lang zijn." in html
+    assert "Je wachtwoord moet minstens 10 tekens lang zijn." in html
     for english in ("Invitation to ULVO", "Create account", "Full name", "Password"):
         assert english not in html
 
