@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Membership, Role, User
+from accounts.models import Role, User
 from environments.access import environment_for
-from environments.models import Domain, OrganisationKind
 from learning_networks.access import manages_network, network_for, session_for
 from learning_networks.forms import (
     DATETIME_FORMAT,
@@ -28,20 +27,13 @@ from learning_networks.forms import (
     SessionForm,
 )
 from learning_networks.models import (
-    Attendance,
     LearningLine,
     LearningNetwork,
     NetworkMembership,
     SessionStatus,
-    Unavailability,
 )
-from learning_networks.planner import (
-    WORKING_DAYS,
-    Participant,
-    SlotScore,
-    candidate_slots,
-    rank_slots,
-)
+from learning_networks.planner import SlotScore, candidate_slots, rank_slots
+from learning_networks.planner_input import network_participants
 from learning_networks.services import (
     SessionError,
     network_member_remove,
@@ -50,7 +42,6 @@ from learning_networks.services import (
     session_publish,
     session_save,
 )
-from placements.models import Placement, PlacementStatus, mask_to_weekdays
 from ulvo.lib.http import AuthedRequest
 
 SESSION_ERRORS = {
@@ -404,116 +395,6 @@ def session_cancel_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 # --- The date finder ------------------------------------------------------------------
 
-# A professional's domain, for the count of professionals only (see _participants).
-PROFESSIONAL_DOMAIN: dict[str, Domain] = {
-    OrganisationKind.SCHOOL: Domain.EDUCATIONAL,
-    OrganisationKind.NEIGHBOURHOOD: Domain.SOCIAL,
-}
-
-
-def _participants(
-    network: LearningNetwork, first_day: datetime.date, last_day: datetime.date
-) -> tuple[list[Participant], list[Participant]]:
-    """(students, professionals) of the network as the planner sees them, in five queries.
-
-    Students come from their active placement (days on site, class days, period);
-    professionals can come on every working day. Both are busy during their declared
-    unavailability and the other sessions they are invited to.
-    """
-    environment = network.environment
-    member_ids = list(network.memberships.values_list("user_id", flat=True))
-    roles = Membership.objects.filter(
-        environment=environment, user_id__in=member_ids, is_active=True
-    ).select_related("programme", "organisation")
-    student_programme = {}
-    organisation_kind: dict[int, str] = {}
-    active: set[int] = set()
-    for membership in roles:
-        active.add(membership.user_id)
-        if membership.role == Role.STUDENT and membership.programme is not None:
-            student_programme[membership.user_id] = membership.programme
-        elif membership.organisation is not None:
-            organisation_kind.setdefault(membership.user_id, membership.organisation.kind)
-    placements: dict[int, Placement] = {}
-    for candidate in (
-        Placement.objects.filter(
-            environment=environment,
-            student_id__in=list(student_programme),
-            status=PlacementStatus.ACTIVE,
-            end_date__gte=first_day,
-            start_date__lte=last_day,
-        )
-        .select_related("programme")
-        .order_by("start_date", "pk")
-    ):
-        # The first placement of the period; a later one overlaps less of it.
-        placements.setdefault(candidate.student_id, candidate)
-
-    period_start = datetime.datetime.combine(
-        first_day, datetime.time.min, tzinfo=timezone.get_current_timezone()
-    )
-    period_end = datetime.datetime.combine(
-        last_day + datetime.timedelta(days=1),
-        datetime.time.min,
-        tzinfo=timezone.get_current_timezone(),
-    )
-    busy: dict[int, list[tuple[datetime.datetime, datetime.datetime]]] = {}
-    for user_id, starts, ends in Unavailability.objects.filter(
-        user_id__in=member_ids, starts_at__lt=period_end, ends_at__gt=period_start
-    ).values_list("user_id", "starts_at", "ends_at"):
-        busy.setdefault(user_id, []).append((starts, ends))
-    for user_id, starts, ends in (
-        Attendance.objects.filter(
-            user_id__in=member_ids,
-            session__starts_at__lt=period_end,
-            session__ends_at__gt=period_start,
-        )
-        .exclude(session__status=SessionStatus.CANCELLED)
-        .values_list("user_id", "session__starts_at", "session__ends_at")
-    ):
-        busy.setdefault(user_id, []).append((starts, ends))
-
-    students: list[Participant] = []
-    professionals: list[Participant] = []
-    for user_id in member_ids:
-        if user_id not in active:
-            # No longer active in the environment: not expected at sessions.
-            continue
-        periods = tuple(busy.get(user_id, ()))
-        if user_id in student_programme:
-            placement = placements.get(user_id)
-            programme = placement.programme if placement else student_programme[user_id]
-            students.append(
-                Participant(
-                    key=user_id,
-                    programme=programme.name,
-                    domain=programme.domain,
-                    on_site_days=frozenset(
-                        mask_to_weekdays(placement.weekdays_on_site) if placement else ()
-                    ),
-                    class_days=frozenset(
-                        mask_to_weekdays(placement.institute_days) if placement else ()
-                    ),
-                    available_from=placement.start_date if placement else None,
-                    available_until=placement.end_date if placement else None,
-                    busy=periods,
-                )
-            )
-        else:
-            professionals.append(
-                Participant(
-                    key=user_id,
-                    programme="",
-                    domain=PROFESSIONAL_DOMAIN.get(
-                        organisation_kind.get(user_id, ""), Domain.EDUCATIONAL
-                    ),
-                    on_site_days=frozenset(WORKING_DAYS),
-                    class_days=frozenset(),
-                    busy=periods,
-                )
-            )
-    return students, professionals
-
 
 def _plan_url(network: LearningNetwork, score: SlotScore, programmes: Iterable[Any]) -> str:
     params: list[tuple[str, Any]] = [
@@ -544,7 +425,9 @@ def date_finder(request: AuthedRequest, pk: int) -> HttpResponse:
             duration=datetime.timedelta(minutes=data["duration"]),
             weekdays=data["weekdays"],
         )
-        students, professionals = _participants(network, data["first_day"], data["last_day"])
+        students, professionals = network_participants(
+            network, first_day=data["first_day"], last_day=data["last_day"]
+        )
         chosen = list(data["audience_programmes"])
         ranking = rank_slots(
             participants=students,
