@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.base import BaseStorage
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
@@ -23,10 +24,18 @@ class NoStoreForAuthenticatedMiddleware:
 
 
 class HtmxMessagesMiddleware:
-    """Deliver Django messages with htmx responses, as an out-of-band swap.
+    """The one way Django messages reach the page after an htmx request: appended to
+    the response as an out-of-band swap of ``#messages`` (``includes/messages.html``).
 
-    A full page shows messages through the base template; an htmx fragment
-    would otherwise leave them waiting for the next full page.
+    A full page shows its messages through the base template; a fragment would leave
+    them waiting for the next full page, where they would tell of a change long done.
+    Templates therefore never include the messages out of band themselves.
+
+    Messages stay queued, for the next page that shows them, when htmx does not swap
+    the response in (see ``htmx-config`` in ``base.html``): a redirect, one of htmx's
+    own navigations (``HX-Redirect``, ``HX-Location``, ``HX-Refresh``), 204, or an
+    error other than 422. Messages the response has shown already (a full page asked
+    for by htmx) are not added a second time.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -34,17 +43,10 @@ class HtmxMessagesMiddleware:
 
     def __call__(self, request: AnyRequest) -> HttpResponse:
         response = self.get_response(request)
-        if (
-            not getattr(request, "htmx", False)
-            or "HX-Redirect" in response
-            or "HX-Location" in response
-            or 300 <= response.status_code < 400
-            or response.streaming
-            or not response.get("Content-Type", "").startswith("text/html")
-        ):
+        if not getattr(request, "htmx", False) or not _swapped_by_htmx(response):
             return response
         storage = get_messages(request)
-        if not storage:
+        if not isinstance(storage, BaseStorage) or storage.used or not storage:
             return response
         response.write(
             render_to_string(
@@ -52,3 +54,19 @@ class HtmxMessagesMiddleware:
             )
         )
         return response
+
+
+# Response headers with which htmx leaves the page instead of swapping the response.
+HTMX_NAVIGATES = ("HX-Redirect", "HX-Location", "HX-Refresh")
+
+
+def _swapped_by_htmx(response: HttpResponse) -> bool:
+    """Whether htmx puts this response into the page, out-of-band parts included; the
+    statuses follow ``responseHandling`` in ``base.html``."""
+    status = response.status_code
+    return (
+        ((200 <= status < 300 and status != 204) or status == 422)
+        and not response.streaming
+        and response.get("Content-Type", "").startswith("text/html")
+        and not any(header in response for header in HTMX_NAVIGATES)
+    )
