@@ -4,8 +4,9 @@ from collections.abc import Callable
 from allauth.mfa.models import Authenticator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import resolve
+from django.urls import resolve, reverse
 from django.urls.exceptions import Resolver404
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.security_log import security_event
 
@@ -41,10 +42,10 @@ class RequireMFAMiddleware:
             and user.must_use_mfa
             and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         ):
-            setup = redirect("mfa_activate_totp")
+            setup = reverse("mfa_activate_totp")
             if getattr(request, "htmx", False):
-                return HttpResponse(status=204, headers={"HX-Redirect": setup.url})
-            return setup
+                return HttpResponseClientRedirect(setup)
+            return redirect(setup)
         return self.get_response(request)
 
     @staticmethod

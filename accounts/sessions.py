@@ -23,6 +23,7 @@ from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.security_log import environments_of, security_event
 
@@ -60,7 +61,7 @@ class SessionTimeoutMiddleware:
                 parts = urlsplit(current)
                 next_url = parts.path + (f"?{parts.query}" if parts.query else "")
             location = f"{login}?{urlencode({'next': next_url})}" if next_url else login
-            return HttpResponse(status=204, headers={"HX-Redirect": location})
+            return HttpResponseClientRedirect(location)
         return response
 
     def _expired(self, request: HttpRequest, user: Any) -> bool:
