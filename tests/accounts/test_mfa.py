@@ -26,7 +26,7 @@ ACTIVATE_URL = reverse("mfa_activate_totp")
 AUTHENTICATE_URL = reverse("mfa_authenticate")
 DEACTIVATE_URL = reverse("mfa_deactivate_totp")
 INCORRECT_CODE = "Ongeldige code."
-CANNOT_DEACTIVATE = "Je kunt twee-factor-authenticatie niet deactiveren."
+CANNOT_DEACTIVATE = "Je kunt tweestapsverificatie niet uitzetten."
 
 
 def totp_code(secret: str) -> str:
