@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.models import Membership, Role
+from dashboards.attention import WAITING_DAYS, attention
 from learning_networks.models import Attendance, SessionStatus
 from placements.models import Placement, PlacementStatus, Week
 from ulvo.lib.http import AuthedRequest
@@ -52,11 +53,16 @@ def home(request: AuthedRequest) -> HttpResponse:
         .select_related("session__location")
         .order_by("session__starts_at")[:10]
     )
+    # What needs attention in each environment the user coordinates (4 queries in all).
+    coordinated = [e["environment"] for e in environments.values() if e["is_coordinator"]]
+    for item in attention(coordinated, now=now):
+        environments[item.environment.pk]["attention"] = item
     return TemplateResponse(
         request,
         "environments/home.html",
         {
             "environments": list(environments.values()),
+            "waiting_days": WAITING_DAYS,
             "placements": placements,
             "waiting_weeks": waiting_weeks,
             "upcoming": upcoming,

@@ -5,6 +5,7 @@ import datetime
 from typing import Any
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.e2e
 def seed(cast: Any) -> dict[str, Any]:
     """A week waiting for sign-off, a shared reflection with a response, both linked as
     evidence of a learning outcome."""
+    from environments.models import ProgrammeTarget
     from placements.services import activity_create, week_submit
     from reflections.models import LearningOutcome, Reflection
     from reflections.services import (
@@ -37,6 +39,23 @@ def seed(cast: Any) -> dict[str, Any]:
         description="Rekenles in groep 5 ondersteund.",
     )
     week = week_submit(placement=cast.placement, start=day, student=cast.student)
+    # The coordinator's home then has all three things needing attention: a programme
+    # below its target, a placement without own-domain supervision, a week waiting long.
+    ProgrammeTarget.objects.create(environment=cast.environment, programme=cast.pabo, students=2)
+    earlier = timezone.now() - datetime.timedelta(days=10)
+    with time_machine.travel(earlier, tick=False):
+        activity_create(
+            placement=cast.placement,
+            date=day - datetime.timedelta(days=7),
+            minutes=60,
+            setting="school",
+            kind="classroom",
+            disciplines=["teacher"],
+            description="Voorleesmiddag in groep 3.",
+        )
+        week_submit(
+            placement=cast.placement, start=day - datetime.timedelta(days=7), student=cast.student
+        )
     reflection = reflection_save(
         reflection=Reflection(
             author=cast.student,
