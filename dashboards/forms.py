@@ -10,6 +10,7 @@ from dashboards.figures import TERMS, Period, school_year_bounds, term_bounds
 from environments.models import Domain, LearningEnvironment, Level, Programme
 from learning_networks.models import SessionKind
 from placements.models import Setting
+from ulvo.lib.dates import PlausibleDateField
 
 # A custom range longer than this is a typing error, not a question anyone asks.
 MAX_RANGE_DAYS = 2 * 366
@@ -56,10 +57,10 @@ class PeriodForm(forms.Form):
         required=False,
         empty_value=None,
     )
-    start = forms.DateField(
+    start = PlausibleDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(
+    end = PlausibleDateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -90,8 +91,6 @@ class PeriodForm(forms.Form):
                     self.add_error("end", _("The last day comes before the first day."))
                 elif (end - start).days > MAX_RANGE_DAYS:
                     self.add_error("end", _("Choose a range of at most two years."))
-                elif not (datetime.date(2000, 1, 1) <= start <= datetime.date(2100, 12, 31)):
-                    self.add_error("start", _("Choose a date between 2000 and 2100."))
         return data
 
     def get_period(self) -> Period:
@@ -153,7 +152,7 @@ class PlacementDrillForm(DrillForm):
         label=_("Domain"), choices=[("", ""), *Domain.choices], required=False
     )
     level = forms.ChoiceField(label=_("Level"), choices=[("", ""), *Level.choices], required=False)
-    week = forms.DateField(label=_("Week of"), required=False)
+    week = PlausibleDateField(label=_("Week of"), required=False)
     own_domain = forms.ChoiceField(
         label=_("Practice supervisor from the student's own domain"),
         choices=[("", ""), ("yes", _("yes")), ("no", _("no"))],

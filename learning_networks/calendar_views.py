@@ -30,6 +30,7 @@ from learning_networks.models import (
     hash_token,
 )
 from learning_networks.services import calendar_feed_renew, calendar_feed_revoke
+from ulvo.lib.dates import PlausibleDateField
 from ulvo.lib.http import AnyRequest, AuthedRequest
 
 # The feed reaches back far enough for recent sessions and a year ahead.
@@ -159,7 +160,7 @@ class AgendaPeriodForm(forms.Form):
         super().__init__(data)
         # "from" is a Python keyword, so the fields are added here rather than declared.
         for name, label in (("from", gettext_lazy("From")), ("to", gettext_lazy("Until"))):
-            self.fields[name] = forms.DateField(
+            self.fields[name] = PlausibleDateField(
                 label=label,
                 required=False,
                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -167,10 +168,6 @@ class AgendaPeriodForm(forms.Form):
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        for name in ("from", "to"):
-            day = data.get(name)
-            if day and not 2000 <= day.year <= 2100:
-                self.add_error(name, _("Choose a date between 2000 and 2100."))
         if self.errors:
             return data
         start, end = data.get("from"), data.get("to")

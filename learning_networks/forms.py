@@ -11,6 +11,7 @@ from accounts.models import User
 from environments.models import Domain, LearningEnvironment, Programme
 from learning_networks.models import LearningLine, LearningNetwork, NetworkSession
 from placements.models import Weekday
+from ulvo.lib.dates import PlausibleDateField, PlausibleDateTimeField
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -137,7 +138,7 @@ class SessionForm(forms.ModelForm):
             "position",
             "preparation_notes",
         ]
-        field_classes = {"starts_at": forms.DateTimeField, "ends_at": forms.DateTimeField}
+        field_classes = {"starts_at": PlausibleDateTimeField, "ends_at": PlausibleDateTimeField}
         widgets = {
             "starts_at": DateTimeLocalInput(),
             "ends_at": DateTimeLocalInput(),
@@ -225,10 +226,10 @@ MAX_PERIOD_DAYS = 92
 
 
 class DateFinderForm(forms.Form):
-    first_day = forms.DateField(
+    first_day = PlausibleDateField(
         label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    last_day = forms.DateField(
+    last_day = PlausibleDateField(
         label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     duration = forms.TypedChoiceField(

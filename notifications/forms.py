@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from notifications.models import Delivery, Kind, Preference
+from ulvo.lib.dates import PlausibleDateField
 
 # A report longer than this is refused: figures per week over years are unreadable.
 MAX_REPORT_DAYS = 2 * 366
@@ -27,8 +28,12 @@ class PreferencesForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    period_start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = PlausibleDateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = PlausibleDateField(
+        label=_("Until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self) -> dict:
         data = super().clean() or {}

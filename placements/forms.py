@@ -27,6 +27,14 @@ from placements.models import (
     week_start,
     weekdays_to_mask,
 )
+from ulvo.lib.dates import PlausibleDateField
+
+# The import's rule (placements.imports): one student, one programme, one placement at
+# a time in an environment; a cancelled placement does not count.
+OVERLAPPING_PLACEMENT = _(
+    "This student already has a placement in this programme from %(start)s to %(end)s "
+    "that overlaps."
+)
 
 
 def duration_label(minutes: int) -> str:
@@ -53,6 +61,7 @@ class ActivityEntryForm(forms.ModelForm):
     class Meta:
         model = ActivityEntry
         fields = ["date", "minutes", "setting", "kind", "disciplines", "description"]
+        field_classes = {"date": PlausibleDateField}
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "setting": forms.RadioSelect,
@@ -194,6 +203,7 @@ class PlacementForm(forms.ModelForm):
             "hours_per_week",
             "status",
         ]
+        field_classes = {"start_date": PlausibleDateField, "end_date": PlausibleDateField}
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -250,6 +260,8 @@ class PlacementForm(forms.ModelForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end lies before the start."))
+        elif start and end:
+            self._refuse_overlap(start, end)
         if not cleaned.get("school") and not cleaned.get("neighbourhood_organisation"):
             self.add_error("school", _("Choose a school, a neighbourhood organisation, or both."))
         on_site = {int(day) for day in cleaned.get("days_on_site", [])}
@@ -268,6 +280,33 @@ class PlacementForm(forms.ModelForm):
         elif bool(cleaned.get("signoff_name")) != bool(cleaned.get("signoff_email")):
             self.add_error("signoff_email", _("Fill in both the name and the e-mail address."))
         return cleaned
+
+    def _refuse_overlap(self, start: datetime.date, end: datetime.date) -> None:
+        cleaned = self.cleaned_data
+        student, programme = cleaned.get("student"), cleaned.get("programme")
+        if student is None or programme is None:
+            return
+        if cleaned.get("status") == PlacementStatus.CANCELLED:
+            return
+        other = (
+            Placement.objects.filter(
+                environment=self.environment,
+                student=student,
+                programme=programme,
+                start_date__lte=end,
+                end_date__gte=start,
+            )
+            .exclude(status=PlacementStatus.CANCELLED)
+            .exclude(pk=self.instance.pk)
+            .order_by("start_date")
+            .first()
+        )
+        if other is not None:
+            self.add_error(
+                "start_date",
+                OVERLAPPING_PLACEMENT
+                % {"start": f"{other.start_date:%d-%m-%Y}", "end": f"{other.end_date:%d-%m-%Y}"},
+            )
 
     def save(self, commit: bool = True) -> Placement:
         placement: Placement = super().save(commit=False)

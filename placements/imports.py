@@ -52,6 +52,7 @@ from placements.models import (
     PlacementStatus,
     weekdays_to_mask,
 )
+from ulvo.lib.dates import FIRST_YEAR, LAST_YEAR, is_plausible
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,6 @@ MAX_EMAIL_LENGTH = 254
 MAX_SHOWN_LENGTH = 80
 PROGRESS_EVERY = 100
 PROGRESS_TIMEOUT = 60 * 60
-FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 
 # --- Columns -----------------------------------------------------------------------
@@ -606,7 +606,7 @@ def _date(row: Row, column: str, value: Any) -> datetime.date | None:
         except ValueError:
             row.error(column, "date_invalid", value=_shown(text))
             return None
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+    if not is_plausible(day):
         row.error(column, "date_out_of_range", first=FIRST_YEAR, last=LAST_YEAR)
         return None
     return day

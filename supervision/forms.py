@@ -25,6 +25,7 @@ from supervision.models import (
     ResponsibilityAgreement,
     TimeLog,
 )
+from ulvo.lib.dates import PlausibleDateField
 
 NOT_IN_ENVIRONMENT = _("Choose a supervisor of this learning environment.")
 ASSIGNED_TWICE = _("This supervisor already has this role for this placement.")
@@ -159,6 +160,7 @@ class MeetingNoteForm(forms.ModelForm):
     class Meta:
         model = MeetingNote
         fields = ["date", "notes", "agreements"]
+        field_classes = {"date": PlausibleDateField}
         labels = {
             "date": _("Date of the meeting"),
             "notes": _("What we talked about"),
@@ -228,6 +230,7 @@ class TimeLogForm(forms.ModelForm):
     class Meta:
         model = TimeLog
         fields = ["date", "minutes", "kind", "organisation", "domain", "note"]
+        field_classes = {"date": PlausibleDateField}
         labels = {
             "date": _("Date"),
             "minutes": _("Time in minutes"),
@@ -309,10 +312,10 @@ class TimeLogForm(forms.ModelForm):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(
+    start = PlausibleDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(
+    end = PlausibleDateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

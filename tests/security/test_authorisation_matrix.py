@@ -6,6 +6,7 @@ A meta-test fails when a named URL of the project is missing, so every new page 
 covered as it is added.
 """
 
+import datetime
 import importlib
 import pkgutil
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import Invitation
 from environments.models import Domain
@@ -162,12 +164,14 @@ def entry_data(cast: Any) -> dict[str, Any]:
 
 
 def placement_data(cast: Any) -> dict[str, Any]:
+    # The student's next placement: after the cast's, which it may not overlap.
+    start = timezone.localdate() + datetime.timedelta(days=90)
     return {
         "student": cast.student.pk,
         "programme": cast.social_work.pk,
         "school": cast.school.pk,
-        "start_date": "2026-09-01",
-        "end_date": "2027-06-30",
+        "start_date": start.isoformat(),
+        "end_date": (start + datetime.timedelta(days=270)).isoformat(),
         "days_on_site": ["1", "2"],
         "class_days": ["3"],
         "hours_per_week": "12",

@@ -12,10 +12,15 @@ that a payload would cause.
 
 A hostile ``next`` (not a path: ``0``, ``NaN``, a URL name; or another site) is
 sent with every write of the matrix: the answer is the one the write gives without
-it, and a redirect stays on this site.
+it, and a redirect stays on this site. Every write of the matrix that takes a date
+is sent with days outside the years 2000-2099 (ulvo.lib.dates) and changes nothing,
+and every date field of every form follows that rule.
 """
 
 import datetime
+import importlib
+import inspect
+import pkgutil
 from collections.abc import Iterator
 from html import escape
 from html.parser import HTMLParser
@@ -23,6 +28,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django import forms
 from django.apps import apps
 from django.db import models, transaction
 from django.test import Client
@@ -30,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page
 
-from tests.security.matrix import PROJECT_APPS, Case
+from tests.security.matrix import PROJECT_APPS, Case, db_snapshot
 from tests.security.matrix import ROLES as MATRIX_ROLES
 from tests.security.test_authorisation_matrix import CASES
 
@@ -455,3 +461,87 @@ def test_every_write_that_reads_next_is_among_them() -> None:
         "reflections:feedback_add",
     ):
         assert any(id_.startswith(f"{name}-") for id_ in ids), name
+
+
+# --- Dates outside the plausible years --------------------------------------------
+
+IMPLAUSIBLE_DAYS = ["0001-01-01", "1999-12-31", "2100-01-01", "9999-12-31"]
+
+
+def date_keys(data: dict[str, Any]) -> list[str]:
+    """The fields of a write that hold a day (``2026-09-01``, ``2026-09-01T14:00``)."""
+    return [
+        key
+        for key, value in data.items()
+        if isinstance(value, datetime.date)
+        or (isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-")
+    ]
+
+
+def test_a_day_outside_the_years_changes_nothing(cast: Any, client: Client) -> None:
+    """Every write of the matrix whose data holds a day, with each implausible day."""
+    tried = set()
+    for param in writes():
+        case, role = param.values
+        # Each case against the cast's own state: its setup and writes are undone after.
+        with transaction.atomic():
+            cast.setup_result = case.setup(cast) if case.setup else None
+            keys = date_keys(case.data(cast))
+            if keys:
+                client.force_login(getattr(cast, role))
+                url = reverse(case.url_name, args=case.args(cast))
+                before = db_snapshot()
+                for day in IMPLAUSIBLE_DAYS:
+                    data = case.data(cast)
+                    for key in keys:
+                        value = data[key] if isinstance(data[key], str) else data[key].isoformat()
+                        data[key] = day + value[10:]
+
+                    response = client.post(url, data)
+
+                    assert response.status_code in (200, 422), (url, day, response.status_code)
+                    assert db_snapshot() == before, (url, day)
+                tried.add(case.url_name)
+            transaction.set_rollback(True)
+    assert {
+        "placements:create",
+        "placements:edit",
+        "placements:entry_create",
+        "notifications:report_list",
+        "learning_networks:session_create",
+        "supervision:meeting_note_add",
+        "supervision:time_log",
+    } <= tried
+
+
+def project_forms() -> Iterator[type[forms.BaseForm]]:
+    """Every form class of the project's pages (the management site's are Django's)."""
+    for label in PROJECT_APPS:
+        package = importlib.import_module(label)
+        for info in pkgutil.walk_packages(package.__path__, f"{label}."):
+            if info.name.endswith(".admin") or ".migrations" in info.name:
+                continue
+            module = importlib.import_module(info.name)
+            for _, cls in inspect.getmembers(module, inspect.isclass):
+                if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+                    yield cls
+
+
+def test_every_date_field_of_every_form_follows_the_rule() -> None:
+    from learning_networks.calendar_views import AgendaPeriodForm
+    from ulvo.lib.dates import PlausibleDateField, PlausibleDateTimeField
+
+    fields = [
+        (f"{cls.__module__}.{cls.__name__}.{name}", field)
+        for cls in project_forms()
+        for name, field in cls.base_fields.items()
+    ]
+    # Added in __init__: "from" is a Python keyword.
+    fields += [(f"AgendaPeriodForm.{n}", f) for n, f in AgendaPeriodForm().fields.items()]
+    dated = [(name, field) for name, field in fields if isinstance(field, forms.DateField)]
+    timed = [(name, field) for name, field in fields if isinstance(field, forms.DateTimeField)]
+    assert len(dated) >= 14 and len(timed) >= 2
+    for name, field in dated:
+        assert isinstance(field, PlausibleDateField), name
+    for name, field in timed:
+        assert isinstance(field, PlausibleDateTimeField), name
