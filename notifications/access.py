@@ -16,16 +16,15 @@ def notification_for(user: User, pk: int) -> Notification:
 
 
 def report_for(user: User, pk: int) -> Report:
-    """A report of an environment the user coordinates.
+    """A report of an environment the user coordinates (``Report.objects.visible_to``).
 
     Members of the environment who do not coordinate it get 403; everyone
     else 404, so a report's existence is not leaked.
     """
-    report = Report.objects.select_related("environment").filter(pk=pk).first()
-    if report is None:
-        raise Http404
-    if not user.is_coordinator_of(report.environment):
-        if report.environment.memberships.filter(user=user, is_active=True).exists():
-            raise PermissionDenied
-        raise Http404
-    return report
+    report = Report.objects.visible_to(user).select_related("environment").filter(pk=pk).first()
+    if report is not None:
+        return report
+    environment = Report.objects.filter(pk=pk).values("environment_id")
+    if user.memberships.filter(environment_id__in=environment, is_active=True).exists():
+        raise PermissionDenied
+    raise Http404

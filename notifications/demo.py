@@ -18,13 +18,14 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from environments.models import LearningEnvironment
+from learning_networks.models import Attendance, SessionStatus
 from notifications import reminders
 from notifications.models import Kind, Notification, Report
 from notifications.reports import report_request
 from notifications.services import notify, signoff_requests_queue
-from ulvo.lib.demo import DemoWriter
+from placements.models import Placement, PlacementStatus, Week, WeekStatus, week_start
+from ulvo.lib.demo import DEMO_DOMAIN, DemoWriter
 
-DEMO_DOMAIN = "@demo.ulvo.nl"
 # People per kind: enough to see the messages, few enough to read the terminal.
 PER_KIND = 2
 
@@ -43,8 +44,6 @@ def _students(environment: LearningEnvironment) -> list[Membership]:
 
 
 def _sessions(environment: LearningEnvironment, students: list[Membership]) -> int:
-    from learning_networks.models import Attendance, SessionStatus
-
     now = timezone.now()
     queued = 0
     for membership in students:
@@ -77,8 +76,6 @@ def _sessions(environment: LearningEnvironment, students: list[Membership]) -> i
 
 
 def _logs(students: list[Membership]) -> int:
-    from placements.models import Placement, PlacementStatus, week_start
-
     monday = week_start(timezone.localdate()) - datetime.timedelta(days=7)
     queued = 0
     for membership in students:
@@ -99,8 +96,6 @@ def _logs(students: list[Membership]) -> int:
 
 
 def _signoffs(environment: LearningEnvironment) -> int:
-    from placements.models import Week, WeekStatus
-
     queued = 0
     weeks = Week.objects.filter(
         placement__environment=environment,

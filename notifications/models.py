@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -10,10 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role, User
 from environments.models import LearningEnvironment
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 # How long the outbox keeps a message: a year after it was written, read or not,
 # delivered or failed; the nightly retention purge (privacy.services) removes it then.
@@ -44,14 +41,19 @@ class Status(models.TextChoices):
     DIGEST = "digest", _("waiting for the weekly digest")
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
+    # Nothing worth sending: the account was deactivated, or the subject changed
+    # (a week signed off, a session cancelled).
     SKIPPED = "skipped", _("skipped")
+    # The recipient may no longer see what the message is about (a membership
+    # ended, a supervision or coordination given up): never sent, never shown.
+    OBSOLETE = "obsolete", _("obsolete")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def for_user(self, user: User) -> NotificationQuerySet:
         """A user's in-app list: their own messages that are due."""
         return self.filter(recipient=user, due_at__lte=timezone.now()).exclude(
-            status=Status.SKIPPED
+            status__in=[Status.SKIPPED, Status.OBSOLETE]
         )
 
     def unread(self) -> NotificationQuerySet:
@@ -91,14 +93,12 @@ class Notification(models.Model):
     )
     # Supervisors without an account are reached at the address on their assignment.
     email = models.EmailField(_("e-mail address"), blank=True)
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
     due_at = models.DateTimeField(_("due"), default=timezone.now)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    channel = models.CharField(_("delivered"), max_length=10, choices=Delivery.choices, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    channel = models.CharField(_("delivered"), max_length=10, choices=Delivery, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
@@ -166,8 +166,8 @@ class Preference(models.Model):
         related_name="notification_preferences",
         verbose_name=_("user"),
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery)
 
     class Meta:
         verbose_name = _("notification preference")
@@ -192,6 +192,13 @@ class ReportState(models.TextChoices):
 
 
 class ReportQuerySet(models.QuerySet["Report"]):
+    def visible_to(self, user: User) -> ReportQuerySet:
+        """Reports of the environments the user coordinates: nobody else's business."""
+        coordinated = user.memberships.filter(role=Role.COORDINATOR, is_active=True).values(
+            "environment_id"
+        )
+        return self.filter(environment_id__in=coordinated)
+
     def expired(self) -> ReportQuerySet:
         return self.filter(expires_at__lte=timezone.now())
 
@@ -220,7 +227,7 @@ class Report(models.Model):
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("until"))
     state = models.CharField(
-        _("state"), max_length=10, choices=ReportState.choices, default=ReportState.QUEUED
+        _("state"), max_length=10, choices=ReportState, default=ReportState.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     error = models.TextField(_("error"), blank=True)

@@ -9,23 +9,43 @@ The retention purge removes rows a year after they were written
 a subject whose message could be older than that: each looks at a window of
 days (tomorrow, the last few days, last week, last month), and the sign-off
 reminders stop for a week that has waited longer than the retention.
+
+Who may still receive a message is not decided here: every candidate goes through
+``notify``, which applies its kind's rule (``notifications.kinds``), so a supervisor
+whose membership of the environment has ended is reminded of nothing there.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from notifications.models import NOTIFICATION_RETENTION, Kind, Notification
+from accounts.models import Membership, Role, User
+from environments.models import LearningEnvironment
+from learning_networks.models import (
+    Answer,
+    Attendance,
+    Presence,
+    SessionFeedback,
+    SessionStatus,
+)
+from notifications.models import NOTIFICATION_RETENTION, Kind, Notification, Report
+from notifications.reports import report_request
 from notifications.services import notify
-
-if TYPE_CHECKING:
-    from accounts.models import User
+from placements.models import (
+    ActivityEntry,
+    Placement,
+    PlacementStatus,
+    SupervisionAssignment,
+    Week,
+    WeekStatus,
+    week_start,
+)
 
 # A session's follow-up prompt is only worth sending shortly after it ended.
 FOLLOWUP_WINDOW = datetime.timedelta(days=3)
@@ -75,8 +95,6 @@ def _local_day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.d
 
 def session_reminders() -> int:
     """The day before a session: invitees who have not answered yet."""
-    from learning_networks.models import Answer, Attendance, SessionStatus
-
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     start, end = _local_day_bounds(tomorrow)
     attendances = Attendance.objects.filter(
@@ -101,14 +119,6 @@ def session_reminders() -> int:
 
 def session_followups() -> int:
     """After a session: those who came (or said they would) and gave no feedback yet."""
-    from learning_networks.models import (
-        Answer,
-        Attendance,
-        Presence,
-        SessionFeedback,
-        SessionStatus,
-    )
-
     now = timezone.now()
     attendances = (
         Attendance.objects.filter(
@@ -142,8 +152,6 @@ def session_followups() -> int:
 
 def log_reminders() -> int:
     """Weekly: students whose last week had days on site but no logged activity."""
-    from placements.models import ActivityEntry, Placement, PlacementStatus, week_start
-
     monday = week_start(timezone.localdate()) - datetime.timedelta(days=7)
     sunday = monday + datetime.timedelta(days=6)
     placements = (
@@ -197,8 +205,6 @@ def signoff_reminders() -> int:
     once the week has waited longer than the outbox keeps messages, that row may
     have been purged, so such a week is left alone instead of reminded again.
     """
-    from placements.models import SupervisionAssignment, Week, WeekStatus
-
     now = timezone.now()
     weeks = Week.objects.filter(
         status=WeekStatus.SUBMITTED,
@@ -251,11 +257,6 @@ def balance_reports() -> int:
     The coordinators are notified when it is ready (``reports.report_produce``).
     Returns the number of reports started.
     """
-    from accounts.models import Membership, Role
-    from environments.models import LearningEnvironment
-    from notifications.models import Report
-    from notifications.reports import report_request
-
     start, end = previous_month(timezone.localdate())
     environments = LearningEnvironment.objects.filter(
         Exists(

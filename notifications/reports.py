@@ -11,7 +11,7 @@ import io
 import logging
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -20,12 +20,14 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import Role, User
+from dashboards import figures
+from dashboards.exports import safe_cell
+from dashboards.views import environment_tables
+from environments.models import LearningEnvironment
 from notifications.models import Kind, Report, ReportState
-from notifications.services import enqueue, notify
-
-if TYPE_CHECKING:
-    from accounts.models import User
-    from environments.models import LearningEnvironment
+from notifications.outbox import enqueue
+from notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
@@ -124,8 +126,6 @@ def _notify_ready(report: Report) -> None:
             payload={"report": report.pk},
         )
         return
-    from accounts.models import Role
-
     month = report.period_start.strftime("%Y-%m")
     for membership in report.environment.memberships.filter(
         role=Role.COORDINATOR, is_active=True, user__is_active=True
@@ -140,8 +140,6 @@ def _notify_ready(report: Report) -> None:
 
 def collect_figures(report: Report, progress: Callable[[int], None]) -> Any:
     """The dashboard's figures for the report's environment and period, step by step."""
-    from dashboards import figures
-
     period = figures.Period(
         start=report.period_start,
         end=report.period_end,
@@ -168,8 +166,6 @@ def collect_figures(report: Report, progress: Callable[[int], None]) -> Any:
 
 def figure_tables(dashboard: Any) -> list[Any]:
     """The dashboard's tables with their SVG charts, as a coordinator sees them."""
-    from dashboards.views import environment_tables
-
     return environment_tables(dashboard, suppress=False)
 
 
@@ -186,8 +182,6 @@ def render_pdf(report: Report, tables: list[Any]) -> bytes:
 def render_xlsx(report: Report, tables: list[Any]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
-
-    from dashboards.exports import safe_cell
 
     workbook = Workbook()
     summary = workbook.active

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils import timezone
 
-from notifications import reminders, services
+from notifications import reminders, reports
 from notifications.models import Notification
+from notifications.outbox import digests_send, notification_deliver
 
 # Rows handled per sweep run; the next run (every minute) takes the rest.
 SWEEP_BATCH = 500
@@ -24,12 +26,10 @@ def deliver_notification(notification_id: int) -> str:
     re-enqueued with that countdown (capped well below the broker's visibility
     timeout), and the sweep picks it up if the broker loses it.
     """
-    outcome = services.notification_deliver(notification_id=notification_id)
+    outcome = notification_deliver(notification_id=notification_id)
     if outcome == "retry":
         row = Notification.objects.filter(pk=notification_id).only("due_at").first()
         if row is not None:
-            from django.utils import timezone
-
             countdown = max(1, int((row.due_at - timezone.now()).total_seconds()))
             deliver_notification.apply_async((notification_id,), countdown=min(countdown, 1800))
     return outcome
@@ -47,15 +47,13 @@ def deliver_due_notifications() -> int:
     )
     delivered = 0
     for pk in ids:
-        if services.notification_deliver(notification_id=pk) == "sent":
+        if notification_deliver(notification_id=pk) == "sent":
             delivered += 1
     return delivered
 
 
 @shared_task
 def send_digests() -> int:
-    from notifications.delivery import digests_send
-
     return digests_send()
 
 
@@ -90,20 +88,14 @@ def send_balance_reports() -> int:
     max_retries=3,
 )
 def produce_report(report_id: int) -> str:
-    from notifications.reports import report_produce
-
-    return report_produce(report_id=report_id)
+    return reports.report_produce(report_id=report_id)
 
 
 @shared_task
 def purge_expired_reports() -> int:
-    from notifications.reports import reports_purge_expired
-
-    return reports_purge_expired()
+    return reports.reports_purge_expired()
 
 
 @shared_task
 def restart_lost_reports() -> int:
-    from notifications.reports import reports_restart_lost
-
-    return reports_restart_lost()
+    return reports.reports_restart_lost()

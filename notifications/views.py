@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from environments.access import environment_for
 from notifications.access import notification_for, report_for
-from notifications.delivery import compose, parse_preferences_token
 from notifications.forms import PreferencesForm, ReportForm
+from notifications.kinds import compose
 from notifications.models import Notification, Report, ReportState
+from notifications.outbox import parse_preferences_token
 from notifications.reports import report_request
 from notifications.services import notifications_mark_read, preferences_save
 from ulvo.lib.http import AnyRequest, AuthedRequest
@@ -39,7 +40,8 @@ def notification_open(request: AuthedRequest, pk: int) -> HttpResponse:
     """Mark one notification read and go to what it is about."""
     notification = notification_for(request.user, pk)
     notifications_mark_read(user=request.user, notification_id=notification.pk)
-    return redirect(compose(notification).url or "notifications:list")
+    message = compose(notification)
+    return redirect(message.url if message and message.url else "notifications:list")
 
 
 @require_POST

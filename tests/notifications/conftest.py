@@ -42,8 +42,9 @@ def placement_around(cast: Any, **fields: Any) -> Any:
 
 
 def week_waiting(cast: Any, submitted: datetime, *, external: bool = True) -> tuple[Any, Any]:
-    """A placement whose week of ``submitted`` waits for sign-off by the school trainer
-    and, with ``external``, by a practice supervisor without an account (Wendy)."""
+    """A placement whose week of ``submitted`` waits for sign-off by the school trainer;
+    with ``external``, the same week of a second placement of the student waits for
+    its signer without an account (Wendy): a placement has one signer."""
     from placements.models import SupervisionAssignment, SupervisionRole
     from placements.services import week_submit
     from tests.placements.factories import log_activity
@@ -57,13 +58,16 @@ def week_waiting(cast: Any, submitted: datetime, *, external: bool = True) -> tu
         signs_off=True,
     )
     if external:
+        other = placement_around(cast)
         SupervisionAssignment.objects.create(
-            placement=placement,
+            placement=other,
             email="wendy@buurtteam.example.org",
             role=SupervisionRole.PRACTICE,
             domain="social",
             signs_off=True,
         )
+        log_activity(other, date=submitted.date())
+        week_submit(placement=other, start=submitted.date(), student=cast.student)
     log_activity(placement, date=submitted.date())
     week = week_submit(placement=placement, start=submitted.date(), student=cast.student)
     return placement, week

@@ -25,12 +25,12 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from ulvo.lib.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from environments.models import LearningEnvironment
 from notifications import reports
 from notifications.models import Kind, Notification, Report, ReportState
 from tests.browser import watch_console
 from ulvo.celery import app
+from ulvo.lib.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

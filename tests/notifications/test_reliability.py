@@ -30,6 +30,11 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 CLOSED_PORT = "redis://127.0.0.1:1/0"
 
 
+def about(cast: Any) -> dict[str, Any]:
+    """A log reminder's payload: the cast's placement, which its people may see."""
+    return {"placement": cast.placement.pk, "week": "2027-03-01"}
+
+
 @pytest.fixture
 def broker_down(settings: Any) -> Iterator[None]:
     """Tasks really go to a broker, and the broker is a closed port."""
@@ -96,7 +101,9 @@ def test_a_row_queued_while_redis_was_down_is_delivered_by_a_real_worker(
 ) -> None:
     app.conf.update(task_always_eager=False, broker_url=CLOSED_PORT)
     try:
-        row = notify(recipient=cast.student, kind=Kind.LOG_REMINDER, dedupe_key="r:1", payload={})
+        row = notify(
+            recipient=cast.student, kind=Kind.LOG_REMINDER, dedupe_key="r:1", payload=about(cast)
+        )
     finally:
         app.conf.update(broker_url=settings.CELERY_BROKER_URL)
     assert row is not None
@@ -113,7 +120,7 @@ def test_a_row_queued_while_redis_was_down_is_delivered_by_a_real_worker(
 
 
 def test_a_committed_row_is_delivered_through_redis_by_a_worker(cast: Any, worker: None) -> None:
-    notify(recipient=cast.student, kind=Kind.LOG_REMINDER, dedupe_key="r:2", payload={})
+    notify(recipient=cast.student, kind=Kind.LOG_REMINDER, dedupe_key="r:2", payload=about(cast))
 
     assert wait_for(lambda: len(mail.outbox) == 1)
     assert Notification.objects.get().status == Status.SENT
@@ -121,14 +128,20 @@ def test_a_committed_row_is_delivered_through_redis_by_a_worker(cast: Any, worke
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SKIP LOCKED needs PostgreSQL")
 def test_two_workers_never_deliver_the_same_row(cast: Any) -> None:
-    from tests.accounts.factories import UserFactory
+    from accounts.models import Role
+    from tests.accounts.factories import MembershipFactory, UserFactory
 
     people = [UserFactory(email=f"p{n}@example.org") for n in range(30)]
+    for person in people:  # Coordinators: they may be reminded of the cast's placement.
+        MembershipFactory(user=person, environment=cast.environment, role=Role.COORDINATOR)
     # Queued while the broker is away: only the sweeps below deliver them.
     with mock.patch("notifications.services.enqueue_delivery", return_value=False):
         for person in people:
             notify(
-                recipient=person, kind=Kind.LOG_REMINDER, dedupe_key=f"r:{person.pk}", payload={}
+                recipient=person,
+                kind=Kind.LOG_REMINDER,
+                dedupe_key=f"r:{person.pk}",
+                payload=about(cast),
             )
     assert Notification.objects.filter(status=Status.PENDING).count() == len(people)
     sent: list[str] = []

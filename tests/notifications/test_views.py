@@ -119,10 +119,17 @@ def test_the_list_and_badge_run_a_fixed_number_of_queries(cast: Any) -> None:
             assert client.get(reverse("notifications:list")).status_code == 200
         return len(queries)
 
+    # The kinds a student receives, each about something they may see.
+    payloads: list[tuple[str, dict[str, Any] | None]] = [
+        (Kind.LOG_REMINDER, None),
+        (Kind.SESSION_REMINDER, {"session": cast.session.pk}),
+        (Kind.SESSION_FOLLOWUP, {"session": cast.past_session.pk}),
+    ]
     queue(cast.student, key="q:0")
     few = count()
     for n in range(1, 60):
-        queue(cast.student, key=f"q:{n}", kind=Kind.values[n % len(Kind.values)])
+        kind, payload = payloads[n % len(payloads)]
+        queue(cast.student, key=f"q:{n}", kind=kind, payload=payload)
     assert count() == few
 
 

@@ -41,6 +41,7 @@ def seed_student(cast: Any) -> dict[str, Any]:
 
     from accounts.services import invitation_create
     from learning_networks.services import attendance_answer, calendar_feed_renew, feedback_give
+    from notifications.models import Notification
     from notifications.services import notify
     from placements.imports import import_job_create, import_job_validate
     from placements.services import activity_create, week_approve, week_return, week_submit
@@ -142,14 +143,12 @@ def seed_student(cast: Any) -> dict[str, Any]:
         recipient=student,
         kind="log_reminder",
         dedupe_key=marker("dedupe"),
-        payload={"note": marker("notification-payload")},
+        payload={"placement": cast.placement.pk, "note": marker("notification-payload")},
     )
-    notify(
-        recipient=None,
-        email=email,
-        kind="log_reminder",
-        dedupe_key="before-the-account",
-        payload={},
+    # A message to the address from before the account (the outbox queues one only
+    # for a sign-off assignment naming the address; the row is what matters here).
+    Notification.objects.create(
+        email=email, kind="signoff_request", dedupe_key="before-the-account", payload={}
     )
 
     csv = (

@@ -32,7 +32,7 @@ def notification_pk(cast: Any) -> list[Any]:
 
 
 def preferences_token(cast: Any) -> list[Any]:
-    from notifications.delivery import preferences_token
+    from notifications.outbox import preferences_token
 
     return [preferences_token(cast.student.pk)]
 

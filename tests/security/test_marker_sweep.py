@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from learning_networks.services import network_member_set
 from notifications.models import Notification
-from notifications.services import notification_deliver
+from notifications.outbox import notification_deliver
 from reflections.models import OutcomeEvidence, Reflection, ReflectionRead, Visibility
 from reflections.services import reflection_feedback_add
 from tests.conftest import activate_totp

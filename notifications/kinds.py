@@ -1,0 +1,319 @@
+"""Each kind of message: who may still receive it, and what it says.
+
+Per kind, two small functions chosen from ``KINDS``, which ``NotificationsConfig.ready``
+hands to the outbox (``notifications.outbox.install``):
+
+- whether the recipient may still see what the message is about — the apps' own
+  access rules (``Placement.objects.visible_to``, ``session_for``,
+  ``Reflection.objects.visible_to``, ``Report.objects.visible_to``), which count a
+  supervisor or network member only while their membership of the environment is
+  active. The outbox asks when a message is queued and again when it is delivered;
+  a row that may no longer go is marked obsolete.
+- what it says, composed at delivery time from the IDs in the payload, in the
+  recipient's language; None when the subject no longer calls for it. Messages name
+  sessions, weeks and reports, never the text of a reflection or anything about pupils.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from learning_networks.access import session_for
+from learning_networks.models import NetworkSession, SessionStatus
+from notifications.models import Kind, Notification, Report
+from notifications.outbox import KindRules, Message
+from placements.models import Placement, Week, WeekStatus
+from reflections.models import Reflection
+
+
+def _date(value: datetime.date | datetime.datetime) -> str:
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+        return formats.date_format(value, "l j F Y, H:i")
+    return formats.date_format(value, "j F Y")
+
+
+def _reverse(name: str, *args: object) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return reverse("notifications:list")
+
+
+# --- Who may still receive it -------------------------------------------------------
+
+
+def sees_session(notification: Notification) -> bool:
+    if notification.recipient is None:
+        return False
+    try:
+        session_for(notification.recipient, notification.payload.get("session"))
+    except Http404:
+        return False
+    return True
+
+
+def sees_reflection(notification: Notification) -> bool:
+    if notification.recipient is None:
+        return False
+    return (
+        Reflection.objects.visible_to(notification.recipient)
+        .filter(pk=notification.payload.get("reflection"))
+        .exists()
+    )
+
+
+def sees_placement(notification: Notification) -> bool:
+    if notification.recipient is None:
+        return False
+    return (
+        Placement.objects.visible_to(notification.recipient)
+        .filter(pk=notification.payload.get("placement"))
+        .exists()
+    )
+
+
+def signs_off_week(notification: Notification) -> bool:
+    """The row's assignment still signs off the week's placement, and is the
+    recipient's: a supervisor who may still see the placement, or the address of
+    one without an account."""
+    payload = notification.payload
+    week = Week.objects.select_related("placement").filter(pk=payload.get("week")).first()
+    if week is None:
+        return False
+    assignment = week.placement.assignments.filter(
+        pk=payload.get("assignment"), signs_off=True
+    ).first()
+    if assignment is None:
+        return False
+    if notification.recipient is None:
+        return (
+            assignment.supervisor_id is None
+            and assignment.email.lower() == notification.email.lower()
+        )
+    return (
+        assignment.supervisor_id == notification.recipient_id
+        and Placement.objects.visible_to(notification.recipient)
+        .filter(pk=week.placement_id)
+        .exists()
+    )
+
+
+def coordinates_report(notification: Notification) -> bool:
+    if notification.recipient is None:
+        return False
+    return (
+        Report.objects.visible_to(notification.recipient)
+        .filter(pk=notification.payload.get("report"))
+        .exists()
+    )
+
+
+# --- What it says ---------------------------------------------------------------------
+
+
+def _live_session(notification: Notification) -> NetworkSession | None:
+    session = (
+        NetworkSession.objects.select_related("network")
+        .filter(pk=notification.payload.get("session"))
+        .first()
+    )
+    if session is None or session.status == SessionStatus.CANCELLED:
+        return None
+    return session
+
+
+def session_reminder(notification: Notification) -> Message | None:
+    session = _live_session(notification)
+    if session is None:
+        return None
+    names = {"theme": session.theme, "network": session.network.name}
+    return Message(
+        subject=_("Tomorrow: %(theme)s") % names,
+        lines=[
+            _("You are invited to “%(theme)s” of %(network)s.") % names,
+            _("It starts %(when)s. Please let us know whether you will come.")
+            % {"when": _date(session.starts_at)},
+        ],
+        url=session.get_absolute_url(),
+        action=_("Answer the invitation"),
+    )
+
+
+def session_followup(notification: Notification) -> Message | None:
+    session = _live_session(notification)
+    if session is None:
+        return None
+    names = {"theme": session.theme, "network": session.network.name}
+    return Message(
+        subject=_("How was “%(theme)s”?") % names,
+        lines=[
+            _("Was the session of %(when)s useful for your practice?")
+            % {"when": _date(session.starts_at)},
+            _("Give your feedback, and write a reflection while it is fresh."),
+        ],
+        url=session.get_absolute_url(),
+        action=_("Give feedback"),
+    )
+
+
+def reflection_feedback(notification: Notification) -> Message:
+    payload = notification.payload
+    author = User.objects.filter(pk=payload.get("author")).first()
+    return Message(
+        subject=_("New response to a reflection"),
+        lines=[
+            _("%(name)s wrote a response to a reflection.") % {"name": author}
+            if author
+            else _("Someone wrote a response to a reflection.")
+        ],
+        url=_reverse("reflections:detail", payload.get("reflection")),
+        action=_("Read the feedback"),
+    )
+
+
+def log_reminder(notification: Notification) -> Message:
+    payload = notification.payload
+    placement = Placement.objects.filter(pk=payload.get("placement")).first()
+    monday = datetime.date.fromisoformat(payload.get("week", "2000-01-03"))
+    return Message(
+        subject=_("Log your activities of the week of %(week)s") % {"week": _date(monday)},
+        lines=[
+            _(
+                "You were on site in the week of %(week)s, but no activities "
+                "have been logged for it yet."
+            )
+            % {"week": _date(monday)}
+        ],
+        url=placement.get_absolute_url() if placement else reverse("notifications:list"),
+        action=_("Log activities"),
+    )
+
+
+def _waiting_week(notification: Notification) -> Week | None:
+    """The week, if it still waits for the sign-off this row asks for."""
+    week = (
+        Week.objects.select_related("placement__student", "placement__programme")
+        .filter(pk=notification.payload.get("week"))
+        .first()
+    )
+    stamp = notification.payload.get("submitted")
+    if (
+        week is None
+        or week.status != WeekStatus.SUBMITTED
+        or week.submitted_at is None
+        or (stamp is not None and stamp != int(week.submitted_at.timestamp()))
+    ):
+        return None
+    return week
+
+
+def _week_names(week: Week) -> dict[str, str]:
+    return {
+        "student": week.placement.student.full_name,
+        "programme": week.placement.programme.name,
+        "start": _date(week.start),
+        "end": _date(week.end),
+    }
+
+
+def _signoff_url(notification: Notification, week: Week) -> str:
+    """The week's page; the signed link for a supervisor without an account."""
+    if notification.recipient_id:
+        return week.get_absolute_url()
+    return week.get_signoff_url(notification.payload["assignment"])
+
+
+def signoff_request(notification: Notification) -> Message | None:
+    week = _waiting_week(notification)
+    if week is None:
+        return None
+    names = _week_names(week)
+    return Message(
+        subject=_("%(student)s asks you to sign off a week") % names,
+        lines=[
+            _(
+                "%(student)s (%(programme)s) has submitted the activities of "
+                "%(start)s to %(end)s for your sign-off."
+            )
+            % names,
+            _("Open the link to approve the week, or to return it with a comment."),
+        ],
+        url=_signoff_url(notification, week),
+        action=_("Approve or return the week"),
+    )
+
+
+def signoff_reminder(notification: Notification) -> Message | None:
+    week = _waiting_week(notification)
+    if week is None:
+        return None
+    return Message(
+        subject=_("Reminder: a week waits for your sign-off"),
+        lines=[
+            _(
+                "%(student)s (%(programme)s) submitted the activities of %(start)s "
+                "to %(end)s for your sign-off, and they are still waiting."
+            )
+            % _week_names(week)
+        ],
+        url=_signoff_url(notification, week),
+        action=_("Approve or return the week"),
+    )
+
+
+def _report_message(notification: Notification, subject: str) -> Message | None:
+    report = (
+        Report.objects.select_related("environment")
+        .filter(pk=notification.payload.get("report"))
+        .first()
+    )
+    if report is None:
+        return None
+    names = {
+        "environment": report.environment.name,
+        "start": _date(report.period_start),
+        "end": _date(report.period_end),
+    }
+    return Message(
+        subject=subject % names,
+        lines=[
+            _("The participation-balance report of %(environment)s for %(start)s to %(end)s.")
+            % names,
+            _("It can be downloaded as PDF and Excel until %(expires)s.")
+            % {"expires": _date(report.expires_at)},
+        ],
+        url=report.get_absolute_url(),
+        action=_("Open the report"),
+    )
+
+
+def balance_report(notification: Notification) -> Message | None:
+    return _report_message(notification, _("Monthly participation balance of %(environment)s"))
+
+
+def report_ready(notification: Notification) -> Message | None:
+    return _report_message(notification, _("Your report for %(environment)s is ready"))
+
+
+KINDS: dict[str, KindRules] = {
+    Kind.REFLECTION_FEEDBACK: KindRules(may_receive=sees_reflection, compose=reflection_feedback),
+    Kind.SESSION_REMINDER: KindRules(may_receive=sees_session, compose=session_reminder),
+    Kind.SESSION_FOLLOWUP: KindRules(may_receive=sees_session, compose=session_followup),
+    Kind.LOG_REMINDER: KindRules(may_receive=sees_placement, compose=log_reminder),
+    Kind.SIGNOFF_REQUEST: KindRules(may_receive=signs_off_week, compose=signoff_request),
+    Kind.SIGNOFF_REMINDER: KindRules(may_receive=signs_off_week, compose=signoff_reminder),
+    Kind.BALANCE_REPORT: KindRules(may_receive=coordinates_report, compose=balance_report),
+    Kind.REPORT_READY: KindRules(may_receive=coordinates_report, compose=report_ready),
+}
+
+
+def compose(notification: Notification) -> Message | None:
+    """The row's message in the active language (the in-app list opens its link)."""
+    return KINDS[notification.kind].compose(notification)
