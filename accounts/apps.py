@@ -8,8 +8,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         import ulvo.checks  # noqa: F401  (registers the deploy checks)
-        from accounts import audit, navigation, sessions
+        from accounts import sessions
 
+        # Framework hooks only (logging in and out, passwords): the audit trail and
+        # the caches are kept in step by the services themselves (STYLE.md, 15).
         sessions.connect()
-        audit.connect()
-        navigation.connect()

@@ -1,13 +1,24 @@
 """The audit trail: who changed placements, supervision, week approvals and roles.
 
-Recorded from model signals, registered in one place (``connect``, called from
-``AccountsConfig.ready``), so every path that saves these models is covered:
-views, services, the admin and the import tasks. Bulk ``update()`` and
-``bulk_create()`` bypass signals: the import records its placements with
-``audit_bulk_created``.
+Written by the services that make those changes, in their bodies: they take the row
+as it was (:func:`audit_before`), save, and record what changed
+(:func:`audit_saved`); a deletion is recorded before the row goes
+(:func:`audit_deleted`); rows made with ``bulk_create`` (the placement import, the
+demo's extra supervisors) with :func:`audit_bulk_created`. A membership's changes
+are also role changes for the security log (``role_change``). Changes made in the
+admin site, which saves models itself, are recorded by ``ulvo.receivers``. Deleting
+an account records the memberships and assignments it removes
+(``privacy.services.account_delete``), before the account goes, so the user's
+deletion unlinks those events from them like every other; deleting an environment
+takes its trail along (``AuditEvent.environment`` cascades).
 
 The actor is the user of the request being served (``AuditActorMiddleware`` keeps
 the request in a context variable); outside a request (tasks, commands) it is empty.
+
+Hand-written, for now: no django-auditlog release supports Django 6.1 yet,
+django-simple-history stores free text (the trail must not keep what people wrote),
+and django-pghistory is PostgreSQL-only (the development set-up runs on SQLite).
+Revisit when django-auditlog declares support for Django 6.x.
 """
 
 from __future__ import annotations
@@ -23,9 +34,9 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.db.models.signals import post_delete, post_save, pre_save
 from django.http import HttpRequest, HttpResponse
 
+from accounts.models import AuditEvent, Membership
 from accounts.security_log import security_event
 
 _current_request: ContextVar[HttpRequest | None] = ContextVar("ulvo_audit_request", default=None)
@@ -55,6 +66,11 @@ def acting_as(request: HttpRequest | None) -> Iterator[None]:
         _current_request.reset(token)
 
 
+def current_request() -> HttpRequest | None:
+    """The request being served, if any."""
+    return _current_request.get()
+
+
 def current_actor_id() -> int | None:
     request = _current_request.get()
     if request is None:
@@ -63,16 +79,6 @@ def current_actor_id() -> int | None:
     if user is not None and user.is_authenticated:
         return user.pk
     return None
-
-
-def _placement_environment(placement_id: int | None) -> int | None:
-    from placements.models import Placement
-
-    if placement_id is None:
-        return None
-    return (
-        Placement.objects.filter(pk=placement_id).values_list("environment_id", flat=True).first()
-    )
 
 
 @dataclass(frozen=True)
@@ -87,22 +93,31 @@ class Audited:
 
 AUDITED = (
     Audited("placements.Placement", lambda obj: obj.environment_id),
-    Audited(
-        "placements.SupervisionAssignment",
-        lambda obj: _placement_environment(obj.placement_id),
-    ),
+    Audited("placements.SupervisionAssignment", lambda obj: obj.placement.environment_id),
     # A week's approval: its status and who reviewed it. The week's other fields and
     # its comment are in the week's own history (WeekEvent).
     Audited(
         "placements.Week",
-        lambda obj: _placement_environment(obj.placement_id),
+        lambda obj: obj.placement.environment_id,
         fields=("status", "reviewer"),
         deletes=False,
     ),
     Audited("accounts.Membership", lambda obj: obj.environment_id),
 )
+_BY_LABEL = {spec.label: spec for spec in AUDITED}
 
 _TEXT_FIELDS = (models.CharField, models.TextField)
+
+
+def is_audited(model: type[models.Model]) -> bool:
+    return model._meta.label in _BY_LABEL
+
+
+def _spec(instance: models.Model) -> Audited:
+    try:
+        return _BY_LABEL[instance._meta.label]
+    except KeyError:
+        raise LookupError(f"{instance._meta.label} is not audited.") from None
 
 
 def _tracked_fields(spec: Audited, model: type[models.Model]) -> list[models.Field[Any, Any]]:
@@ -136,13 +151,9 @@ def _is_free_text(field: models.Field[Any, Any]) -> bool:
     return isinstance(field, _TEXT_FIELDS) and not field.choices
 
 
-def _diff(
-    spec: Audited, instance: models.Model, old: models.Model | None, only: Any = None
-) -> dict[str, Any]:
+def _diff(spec: Audited, instance: models.Model, old: models.Model | None) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     for field in _tracked_fields(spec, type(instance)):
-        if only is not None and field.name not in only and field.attname not in only:
-            continue
         new_value = _value(field, instance)
         old_value = _value(field, old) if old is not None else None
         if old is not None and _same(field, old_value, new_value):
@@ -153,12 +164,12 @@ def _diff(
     return changes
 
 
-def _record(spec: Audited, instance: models.Model, action: str, changes: dict[str, Any]) -> None:
-    from accounts.models import AuditEvent
-
-    AuditEvent.objects.create(
+def _event(
+    spec: Audited, instance: models.Model, action: str, changes: dict[str, Any], actor_id: Any
+) -> AuditEvent:
+    return AuditEvent(
         environment_id=spec.environment(instance),
-        actor_id=current_actor_id(),
+        actor_id=actor_id,
         action=action,
         model=spec.label,
         object_id=instance.pk,
@@ -166,111 +177,63 @@ def _record(spec: Audited, instance: models.Model, action: str, changes: dict[st
     )
 
 
-def audit_bulk_created(instances: Sequence[models.Model], *, actor_id: int | None) -> None:
-    """Record rows made with ``bulk_create``, which sends no signals (the import)."""
-    from accounts.models import AuditEvent
-
-    if not instances:
-        return
-    spec = next(s for s in AUDITED if s.label == instances[0]._meta.label)
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            environment_id=spec.environment(instance),
-            actor_id=actor_id,
-            action="create",
-            model=spec.label,
-            object_id=instance.pk,
-            changes=_diff(spec, instance, None, only=None),
-        )
-        for instance in instances
-    )
-
-
-def _log_role_change(instance: Any, outcome: str, changes: dict[str, Any]) -> None:
+def _log_role_change(membership: Membership, outcome: str, changes: dict[str, Any]) -> None:
     security_event(
         "role_change",
         outcome=outcome,
         request=_current_request.get(),
-        user=instance.user_id,
-        environment=instance.environment_id,
-        role=instance.role,
-        active=instance.is_active,
+        user=membership.user_id,
+        environment=membership.environment_id,
+        role=membership.role,
+        active=membership.is_active,
         changed=sorted(changes),
         actor=current_actor_id(),
     )
 
 
-def _make_receivers(spec: Audited) -> tuple[Callable[..., None], ...]:
-    def before_save(sender: Any, instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
-        # The row as it was, kept on the instance for after_save: not a declared field.
-        if raw or instance.pk is None:
-            instance._audit_old = None  # type: ignore[attr-defined]
-            return
-        instance._audit_old = sender._default_manager.filter(pk=instance.pk).first()  # type: ignore[attr-defined]
+def audit_before[M: models.Model](instance: M) -> M | None:
+    """The stored row of an audited object about to change; None for a new one.
 
-    def after_save(
-        sender: Any,
-        instance: models.Model,
-        created: bool,
-        raw: bool = False,
-        update_fields: Any = None,
-        **kwargs: Any,
-    ) -> None:
-        if raw:
-            return
-        old = None if created else getattr(instance, "_audit_old", None)
-        if not created and old is None:
-            return
-        changes = _diff(spec, instance, old, only=update_fields)
-        if not created and not changes:
-            return
-        _record(spec, instance, "create" if created else "update", changes)
-        if spec.label == "accounts.Membership":
-            _log_role_change(instance, "granted" if created else "changed", changes)
-
-    def after_delete(sender: Any, instance: models.Model, **kwargs: Any) -> None:
-        if not spec.deletes:
-            return
-        _record(spec, instance, "delete", {})
-        if spec.label == "accounts.Membership":
-            _log_role_change(instance, "revoked", {})
-
-    return before_save, after_save, after_delete
+    Call it before changing the row, and hand the result to :func:`audit_saved`.
+    """
+    _spec(instance)
+    if instance.pk is None:
+        return None
+    return type(instance)._default_manager.filter(pk=instance.pk).first()
 
 
-def _forget_environment(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """Deleting an environment deletes its memberships, which records audit events
-    for it after its own events were collected for deletion: remove those too."""
-    from accounts.models import AuditEvent
-
-    AuditEvent.objects.filter(environment_id=instance.pk).delete()
-
-
-def _forget_actor(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """Likewise for a user deleting their own account: the events recorded while
-    their memberships went keep no link to them."""
-    from accounts.models import AuditEvent
-
-    AuditEvent.objects.filter(actor_id=instance.pk).update(actor=None)
-
-
-_connected: list[Callable[..., None]] = []
-
-
-def connect() -> None:
-    if _connected:
+def audit_saved(instance: models.Model, *, before: models.Model | None) -> None:
+    """Record a saved object: created (``before`` is None), or the fields that changed
+    since ``before`` (nothing when none did)."""
+    spec = _spec(instance)
+    changes = _diff(spec, instance, before)
+    if before is not None and not changes:
         return
-    for spec in AUDITED:
-        model = apps.get_model(spec.label)
-        before_save, after_save, after_delete = _make_receivers(spec)
-        pre_save.connect(before_save, sender=model, weak=False)
-        post_save.connect(after_save, sender=model, weak=False)
-        post_delete.connect(after_delete, sender=model, weak=False)
-        _connected.extend([before_save, after_save, after_delete])
-    post_delete.connect(
-        _forget_environment, sender=apps.get_model("environments.LearningEnvironment")
+    action = "create" if before is None else "update"
+    _event(spec, instance, action, changes, current_actor_id()).save()
+    if isinstance(instance, Membership):
+        _log_role_change(instance, "granted" if before is None else "changed", changes)
+
+
+def audit_deleted(instance: models.Model) -> None:
+    """Record an object about to be deleted (call it before the row goes)."""
+    spec = _spec(instance)
+    if not spec.deletes:
+        return
+    _event(spec, instance, "delete", {}, current_actor_id()).save()
+    if isinstance(instance, Membership):
+        _log_role_change(instance, "revoked", {})
+
+
+def audit_bulk_created(instances: Sequence[models.Model], *, actor_id: int | None) -> None:
+    """Record rows made with ``bulk_create`` (the import), in one query."""
+    if not instances:
+        return
+    spec = _spec(instances[0])
+    AuditEvent.objects.bulk_create(
+        _event(spec, instance, "create", _diff(spec, instance, None), actor_id)
+        for instance in instances
     )
-    post_delete.connect(_forget_actor, sender=apps.get_model("accounts.User"))
 
 
 # --- Reading the trail --------------------------------------------------------------

@@ -7,8 +7,11 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit_before, audit_deleted, audit_saved
 from accounts.models import Invitation, Membership, Role, User, UserSession
+from accounts.navigation import navigation_forget
 from environments.models import LearningEnvironment, Organisation, Programme
+from ulvo.lib.home_tokens import home_forget_students, home_forget_supervisors
 
 
 class InvitationError(Exception):
@@ -49,18 +52,57 @@ def invitation_revoke(*, invitation: Invitation) -> None:
         invitation.save(update_fields=["revoked_at"])
 
 
+@transaction.atomic
+def membership_save(*, membership: Membership) -> Membership:
+    """Create or change a membership (a role granted, changed or ended): the one
+    service for it."""
+    before = audit_before(membership)
+    membership.save()
+    audit_saved(membership, before=before)  # and the security log's role_change
+    navigation_forget(membership.user_id)  # its environments and links
+    # Memberships decide which environments count on a supervisor's home.
+    home_forget_supervisors([membership.user_id])
+    return membership
+
+
+@transaction.atomic
+def membership_set(
+    *,
+    user: User,
+    environment: LearningEnvironment,
+    role: Role | str,
+    organisation: Organisation | None = None,
+    programme: Programme | None = None,
+) -> Membership:
+    """Grant a role in an environment, or renew it: active, with this organisation
+    and programme."""
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(user=user, environment=environment, role=role)
+        .first()
+    ) or Membership(user=user, environment=environment, role=role)
+    membership.organisation = organisation
+    membership.programme = programme
+    membership.is_active = True
+    return membership_save(membership=membership)
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    audit_deleted(membership)  # and the security log's role_change
+    navigation_forget(membership.user_id)
+    home_forget_supervisors([membership.user_id])
+    membership.delete()
+
+
 def _membership_for(invitation: Invitation, user: User) -> Membership:
-    membership, _ = Membership.objects.update_or_create(
+    return membership_set(
         user=user,
         environment=invitation.environment,
         role=invitation.role,
-        defaults={
-            "organisation": invitation.organisation,
-            "programme": invitation.programme,
-            "is_active": True,
-        },
+        organisation=invitation.organisation,
+        programme=invitation.programme,
     )
-    return membership
 
 
 def _claim(invitation_pk: int) -> Invitation:
@@ -95,6 +137,8 @@ def invitation_accept_new_user(
         user.language = language
         user.set_password(password)
         user.save(update_fields=["full_name", "language", "password"])
+        # Prepared by an import, the student may have supervisors who see their name.
+        home_forget_students([user.pk])
     # The link reached this address, which verifies it.
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"primary": True, "verified": True}

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
@@ -17,9 +18,10 @@ from dashboards import figures
 from dashboards.access import dashboard_environment, dashboard_network, dashboard_organisation
 from dashboards.exports import csv_response, xlsx_response
 from dashboards.forms import HoursDrillForm, PeriodForm, PlacementDrillForm, SessionDrillForm
+from dashboards.suppression import count_cell
 from dashboards.tables import (
     FigureTable,
-    count_cell,
+    Row,
     environment_tables,
     session_tables,
     usefulness_table,
@@ -310,10 +312,6 @@ def organisation_dashboard(request: AuthedRequest, pk: int, organisation_pk: int
 def network_tables(
     environment: LearningEnvironment, period: figures.Period, network: Any, suppress: bool
 ) -> list[FigureTable]:
-    from django.utils.translation import gettext as _
-
-    from dashboards.tables import Row
-
     members = (
         network.memberships.filter(
             user__memberships__environment=environment,

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.navigation import navigation_forget
 from environments.models import Programme
 from learning_networks.models import (
     Answer,
@@ -21,7 +22,7 @@ from learning_networks.models import (
     SessionStatus,
     hash_token,
 )
-from supervision import home_cache
+from ulvo.lib.home_tokens import home_forget_students, home_forget_supervisors
 
 CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -40,6 +41,10 @@ def network_member_set(
     membership, _ = NetworkMembership.objects.update_or_create(
         network=network, user=user, defaults={"core_team": core_team}
     )
+    # A core-team seat gives a supervisor's home (its link in the navigation, and the
+    # hours logged from it).
+    navigation_forget(user.pk)
+    home_forget_supervisors([user.pk])
     return membership
 
 
@@ -101,6 +106,8 @@ def session_save(
     session.audience_programmes.set(audience_programmes)
     if session.status in (SessionStatus.PLANNED, SessionStatus.HELD):
         session_invite(session=session)
+    # Its theme and time show among the attendees' recent sessions.
+    home_forget_students(session.attendances.values_list("user_id", flat=True))
     return session
 
 
@@ -113,9 +120,11 @@ def session_invite(*, session: NetworkSession) -> int:
     part of the session's record.
     """
     if session.starts_at > timezone.now():
-        session.attendances.exclude(user__in=session_audience(session)).filter(
+        withdrawn = session.attendances.exclude(user__in=session_audience(session)).filter(
             answer=Answer.NONE, presence=Presence.UNKNOWN
-        ).delete()
+        )
+        home_forget_students(list(withdrawn.values_list("user_id", flat=True)))
+        withdrawn.delete()
     invited = set(session.attendances.values_list("user_id", flat=True))
     new = [
         Attendance(session=session, user_id=pk)
@@ -123,9 +132,9 @@ def session_invite(*, session: NetworkSession) -> int:
         if pk not in invited
     ]
     Attendance.objects.bulk_create(new, ignore_conflicts=True)
-    # bulk_create sends no signals: a session that already took place shows on the
-    # supervisors' home pages of the newly invited (see supervision/home_cache.py).
-    home_cache.forget_students(attendance.user_id for attendance in new)
+    # A session that already took place shows on the home pages of the newly
+    # invited students' supervisors.
+    home_forget_students(attendance.user_id for attendance in new)
     return len(new)
 
 
@@ -136,6 +145,7 @@ def session_cancel(*, session: NetworkSession) -> NetworkSession:
         session.status = SessionStatus.CANCELLED
         session.sequence += 1
         session.save(update_fields=["status", "sequence", "updated_at"])
+        home_forget_students(session.attendances.values_list("user_id", flat=True))
     return session
 
 
@@ -151,6 +161,7 @@ def attendance_answer(*, attendance: Attendance, answer: str, reason: str = "") 
     attendance.answer = answer
     attendance.reason = reason.strip() if answer == Answer.NO else ""
     attendance.save(update_fields=["answer", "reason", "updated_at"])
+    home_forget_students([attendance.user_id])
     return attendance
 
 
@@ -161,6 +172,7 @@ def attendance_register(*, attendance: Attendance, presence: str) -> Attendance:
         raise SessionError("unknown_presence")
     attendance.presence = presence
     attendance.save(update_fields=["presence", "updated_at"])
+    home_forget_students([attendance.user_id])
     return attendance
 
 
@@ -187,6 +199,7 @@ def attendance_check_in(*, attendance: Attendance, code: str) -> Attendance:
     attendance.presence = Presence.PRESENT
     attendance.checked_in_at = timezone.now()
     attendance.save(update_fields=["presence", "checked_in_at", "updated_at"])
+    home_forget_students([attendance.user_id])
     return attendance
 
 
@@ -246,6 +259,8 @@ def network_member_remove(*, network: LearningNetwork, user: User) -> bool:
     ):
         raise SessionError("last_core_team_member")
     membership.delete()
+    navigation_forget(user.pk)
+    home_forget_supervisors([user.pk])
     return True
 
 

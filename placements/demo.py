@@ -29,6 +29,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit_bulk_created
 from accounts.models import Membership, Role, User
 from environments.models import (
     Domain,
@@ -64,7 +65,6 @@ from placements.services import (
     week_submit,
 )
 from ulvo.lib.demo import DEMO_DOMAIN, DemoWriter
-
 
 # The students everyone clicks through first get the full mix of week states.
 NAMED_STUDENTS = {f"student{DEMO_DOMAIN}", f"pabo{DEMO_DOMAIN}"}
@@ -833,6 +833,7 @@ def create_demo_placements(
             for assignment in plan.others:
                 assignment.placement = placement
             SupervisionAssignment.objects.bulk_create(plan.others)
+            audit_bulk_created(plan.others, actor_id=None)
             existing.add(key)
             created += 1
 

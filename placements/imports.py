@@ -42,7 +42,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_bulk_created
 from accounts.models import Invitation, Membership, Role, User
-from accounts.services import invitation_create
+from accounts.services import invitation_create, membership_save
 from environments.models import LearningEnvironment, Organisation, OrganisationKind, Programme
 from placements.models import (
     ImportJob,
@@ -1015,17 +1015,15 @@ def _create(
             result["accounts"] += 1
         users[row.email] = user
         if user.pk not in members:
-            membership, created = Membership.objects.get_or_create(
-                user=user,
-                environment=environment,
-                role=Role.STUDENT,
-                defaults={"programme": row.programme},
+            membership = Membership.objects.filter(
+                user=user, environment=environment, role=Role.STUDENT
+            ).first() or Membership(
+                user=user, environment=environment, role=Role.STUDENT, programme=row.programme
             )
-            if not created and not membership.is_active:
+            if membership.pk is None or not membership.is_active:
                 membership.is_active = True
-                membership.save(update_fields=["is_active"])
-                created = True
-            result["memberships"] += int(created)
+                membership_save(membership=membership)
+                result["memberships"] += 1
             members.add(user.pk)
         if row.outcome == "invite":
             invitation_create(
@@ -1054,6 +1052,7 @@ def _create(
         )
     Placement.objects.bulk_create(placements)
     audit_bulk_created(placements, actor_id=invited_by.pk)
+    # Nobody supervises the new placements yet: no supervisor's home shows them.
     result["placements"] = len(placements)
     return result
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.audit import audit_before, audit_deleted, audit_saved
 from accounts.models import User
 from accounts.navigation import navigation_forget
 from placements.models import (
@@ -23,6 +24,7 @@ from placements.models import (
     WeekStatus,
     week_start,
 )
+from ulvo.lib.home_tokens import home_forget_students, home_forget_supervisors
 
 
 class WeekError(Exception):
@@ -76,11 +78,12 @@ def week_submit(*, placement: Placement, start: datetime.date, student: User) ->
     entries = _week_entries(placement, start).select_for_update()
     if not entries.filter(status__in=EDITABLE_STATUSES).exists():
         raise WeekError("nothing_to_submit")
-    week, _ = Week.objects.select_for_update().get_or_create(
+    week, created = Week.objects.select_for_update().get_or_create(
         placement=placement, start=start, defaults={"status": WeekStatus.SUBMITTED}
     )
     if week.status == WeekStatus.APPROVED:
         raise WeekError("already_approved")
+    before = None if created else audit_before(week)
     now = timezone.now()
     entries.filter(status__in=EDITABLE_STATUSES).update(
         status=EntryStatus.SUBMITTED, updated_at=now
@@ -95,6 +98,8 @@ def week_submit(*, placement: Placement, start: datetime.date, student: User) ->
         actor_name=student.full_name or student.email,
         created_at=now,
     )
+    audit_saved(week, before=before)
+    home_forget_students([placement.student_id])  # the week waits on their home
     # Through the outbox: the requests commit with the week, and a broker
     # outage delays the e-mails instead of failing the submission.
     signoff_requests_queue(week=week)
@@ -113,6 +118,7 @@ def _review(
     week = Week.objects.select_for_update().get(pk=week.pk)
     if week.status != WeekStatus.SUBMITTED:
         raise WeekError("not_submitted")
+    before = audit_before(week)
     now = timezone.now()
     entry_status = (
         EntryStatus.APPROVED if action == WeekEventAction.APPROVED else EntryStatus.RETURNED
@@ -135,6 +141,8 @@ def _review(
         comment=comment,
         created_at=now,
     )
+    audit_saved(week, before=before)
+    home_forget_students([week.placement.student_id])  # no longer waiting
     return week
 
 
@@ -186,7 +194,10 @@ def week_return(
 def placement_save(*, placement: Placement, signoff: dict[str, Any] | None) -> Placement:
     """Save a placement and, when given, who signs off its hours (through
     :func:`assignment_save`, which keeps the one-signer rule)."""
+    before = audit_before(placement)
     placement.save()
+    audit_saved(placement, before=before)
+    home_forget_students([placement.student_id, before.student_id if before else None])
     if signoff is None:
         return placement
     assignments = placement.assignments.order_by("pk")
@@ -224,6 +235,7 @@ def assignment_save(*, assignment: SupervisionAssignment) -> SupervisionAssignme
     """
     # Serialises changes to one placement's assignments (the sign-off moves safely).
     placement = Placement.objects.select_for_update().get(pk=assignment.placement_id)
+    before = audit_before(assignment)
     supervisor = assignment.supervisor
     if supervisor is None and not assignment.email:
         raise AssignmentError("no_supervisor")
@@ -253,17 +265,30 @@ def assignment_save(*, assignment: SupervisionAssignment) -> SupervisionAssignme
         # One by one (one or two rows): each change reaches the audit trail, and the
         # supervisor's navigation forgets its "Sign off" link.
         for other in others:
+            other_before = audit_before(other)
             other.signs_off = False
             other.save(update_fields=["signs_off"])
+            audit_saved(other, before=other_before)
             navigation_forget(other.supervisor_id)
     try:
         with transaction.atomic():
             assignment.save()
     except IntegrityError as error:
         raise AssignmentError("duplicate") from error
+    audit_saved(assignment, before=before)
+    # Their "Sign off" link and supervisor's home; a replaced supervisor loses the
+    # student, and the student's other supervisors see who else supervises them.
+    previous = before.supervisor_id if before is not None else None
+    navigation_forget(assignment.supervisor_id, previous)
+    home_forget_supervisors([assignment.supervisor_id, previous])
+    home_forget_students([placement.student_id])
     return assignment
 
 
 @transaction.atomic
 def assignment_remove(*, assignment: SupervisionAssignment) -> None:
+    audit_deleted(assignment)
+    navigation_forget(assignment.supervisor_id)
+    home_forget_supervisors([assignment.supervisor_id])
+    home_forget_students([assignment.placement.student_id])
     assignment.delete()

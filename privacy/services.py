@@ -17,10 +17,13 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from accounts.audit import audit_deleted, is_audited
 from accounts.models import Role, User
+from accounts.navigation import navigation_forget
 from accounts.security_log import environments_of, security_event
 from environments.models import LearningEnvironment
 from privacy.registry import PSEUDONYM, REGISTRY, Erasure, PersonalData
+from ulvo.lib.home_tokens import home_forget_students, home_forget_supervisors
 
 logger = logging.getLogger("ulvo.privacy")
 
@@ -196,6 +199,17 @@ def account_delete(*, user: User) -> bool:
         )
         raise AccountDeletionBlocked(blocked)
     pseudonym = "deelnemer-" + secrets.token_hex(4)
+    # What the erasure changes elsewhere, said before the rows go: the audit trail
+    # records the memberships and supervision it removes (before the account itself
+    # goes, so that deleting it unlinks these events from the person too), and the
+    # person's navigation and the home pages that show them are forgotten.
+    for entry in REGISTRY:
+        if entry.erasure == Erasure.DELETE and is_audited(entry.model_class):
+            for row in entry.rows(user):
+                audit_deleted(row)
+    navigation_forget(user_id)
+    home_forget_supervisors([user_id])
+    home_forget_students([user_id])
     for entry in REGISTRY:
         if entry.model != "accounts.User":
             _erase(entry, user, pseudonym)
@@ -273,6 +287,8 @@ def _purge_records(now: datetime.datetime) -> PurgeResult:
         models.Q(placement__in=ended)
         | models.Q(placement__isnull=True, author__placements__in=ended)
     ).exclude(placement__isnull=True, author_id__in=still_placed)
+    # Shared reflections wait for a response on the authors' supervisors' home pages.
+    home_forget_students(list(expired_reflections.values_list("author_id", flat=True)))
     _, deleted = Reflection.objects.filter(pk__in=expired_reflections.values("pk")).delete()
     reflections = deleted.get("reflections.Reflection", 0)
     # The hours stay (the institute needs them); only what the student wrote goes.
@@ -306,11 +322,11 @@ def _purge_notifications(now: datetime.datetime) -> int:
                 Notification.objects.past_retention(now)
                 .select_for_update(skip_locked=True)
                 .order_by("created_at", "pk")
-                .values_list("pk", flat=True)[:NOTIFICATION_PURGE_BATCH]
+                .values_list("pk", "recipient_id")[:NOTIFICATION_PURGE_BATCH]
             )
-            # Through the ORM, not raw SQL: post_delete forgets each recipient's
-            # cached unread count (accounts.navigation).
-            _, deleted = Notification.objects.filter(pk__in=batch).delete()
+            _, deleted = Notification.objects.filter(pk__in=[pk for pk, _ in batch]).delete()
+            # The recipients' unread count in the navigation.
+            navigation_forget(*{recipient for _, recipient in batch})
         removed += deleted.get("notifications.Notification", 0)
         if len(batch) < NOTIFICATION_PURGE_BATCH:
             return removed

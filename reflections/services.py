@@ -16,6 +16,7 @@ from reflections.models import (
     ReflectionFeedback,
     ReflectionRead,
 )
+from ulvo.lib.home_tokens import home_forget_students
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -41,11 +42,14 @@ def reflection_save(*, reflection: Reflection, publish: bool | None = None) -> R
     elif publish is False:
         reflection.published_at = None
     reflection.save()
+    # Shared, it waits for a response on the author's supervisors' home pages.
+    home_forget_students([reflection.author_id])
     return reflection
 
 
 @transaction.atomic
 def reflection_delete(*, reflection: Reflection) -> None:
+    home_forget_students([reflection.author_id])
     reflection.delete()
 
 
@@ -62,6 +66,8 @@ def reflection_feedback_add(
     if not text:
         raise ReflectionError("empty")
     feedback = ReflectionFeedback.objects.create(reflection=reflection, author=author, text=text)
+    # Answered, it no longer waits on the supervisors' home pages.
+    home_forget_students([reflection.author_id])
     if author.pk == reflection.author_id:
         # The author replies: tell the supervisors who wrote in the thread before.
         recipients = list(

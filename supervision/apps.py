@@ -7,6 +7,9 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
-        from supervision import home_cache
+        from supervision.home_cache import supervisors_of
+        from ulvo.lib.home_tokens import home_students_lookup
 
-        home_cache.connect()
+        # Services below this app forget their students' supervisors' home pages
+        # (``home_forget_students``); who those supervisors are is known here.
+        home_students_lookup(supervisors_of)

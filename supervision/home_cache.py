@@ -18,8 +18,10 @@ reached: there is nothing to find and delete. Tokens are forgotten after the cha
 commits, and a reader sets a missing token *before* it reads the database, so a page
 built from data older than a change is never stored under a token that outlives it.
 ``HOME_SECONDS`` bounds what time alone changes (a session that has just ended shows
-among the recent sessions at most that late). Writes that bypass signals
-(``bulk_create``, ``update()``) call :func:`forget_students` themselves.
+among the recent sessions at most that late). The tokens, and forgetting them, are in
+``ulvo.lib.home_tokens``: every service that changes what the page shows says so in
+its body (``home_forget_students``, ``home_forget_supervisors``,
+``home_forget_everyone``); changes made in the admin site, by ``ulvo.receivers``.
 
 The page is personal: the key holds the supervisor's id, and the cached list holds no
 CSRF token (a placeholder is replaced per request).
@@ -28,23 +30,19 @@ CSRF token (a placeholder is replaced per request).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_save
+
+from placements.models import SupervisionAssignment
+from ulvo.lib.home_tokens import GLOBAL_TOKEN as _GLOBAL
+from ulvo.lib.home_tokens import TOKEN_SECONDS as _TOKEN_SECONDS
+from ulvo.lib.home_tokens import supervisor_token as _supervisor_key
 
 HOME_SECONDS = 300
 # Stands in for the CSRF token in the cached list; replaced on every request.
 CSRF_PLACEHOLDER = "ulvo-csrf-placeholder-9f3c"
-_TOKEN_SECONDS = 7 * 24 * 3600
-_GLOBAL = "ulvo:home:v1:all"
-
-
-def _supervisor_key(user_id: int) -> str:
-    return f"ulvo:home:v1:sup:{user_id}"
 
 
 def seconds() -> int:
@@ -76,142 +74,14 @@ def cached_page(user_id: int, language: str, build: Callable[[], str]) -> str:
     return html
 
 
-def forget_supervisors(user_ids: Iterable[int | None]) -> None:
-    """These supervisors' pages are out of date once the current transaction commits."""
-    keys = {_supervisor_key(pk) for pk in user_ids if pk is not None}
-    if keys:
-        transaction.on_commit(lambda: cache.delete_many(list(keys)))
-
-
-def forget_students(student_ids: Iterable[int | None]) -> None:
-    """The pages of every supervisor of these students are out of date once the
-    current transaction commits (their supervisors are looked up then)."""
-    students = {pk for pk in student_ids if pk is not None}
-    if not students:
-        return
-
-    def forget() -> None:
-        from placements.models import SupervisionAssignment
-
-        supervisors = set(
-            SupervisionAssignment.objects.filter(placement__student_id__in=students)
-            .values_list("supervisor_id", flat=True)
-            .distinct()
+def supervisors_of(students: set[int]) -> set[int]:
+    """Whose home pages show these students: their supervisors. Handed down to
+    ``ulvo.lib.home_tokens`` when the apps are ready (``SupervisionConfig``), for
+    ``home_forget_students``, which services of every layer call."""
+    return set(
+        SupervisionAssignment.objects.filter(
+            placement__student_id__in=students, supervisor__isnull=False
         )
-        if supervisors:
-            cache.delete_many([_supervisor_key(pk) for pk in supervisors])
-
-    transaction.on_commit(forget)
-
-
-def forget_everyone() -> None:
-    transaction.on_commit(lambda: cache.delete(_GLOBAL))
-
-
-# --- Receivers ---------------------------------------------------------------------------
-
-
-def _student_of_placement(placement_id: int | None) -> list[int]:
-    from placements.models import Placement
-
-    if placement_id is None:
-        return []
-    return list(Placement.objects.filter(pk=placement_id).values_list("student_id", flat=True))
-
-
-def _assignment_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    forget_supervisors([instance.supervisor_id, getattr(instance, "_home_old_supervisor", None)])
-    forget_students(_student_of_placement(instance.placement_id))
-
-
-def _assignment_before_save(sender: Any, instance: Any, **kwargs: Any) -> None:
-    # A replaced supervisor loses the student from their page too.
-    if instance.pk is not None:
-        instance._home_old_supervisor = (
-            sender.objects.filter(pk=instance.pk).values_list("supervisor_id", flat=True).first()
-        )
-
-
-def _placement_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    forget_students([instance.student_id])
-
-
-def _week_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    forget_students(_student_of_placement(instance.placement_id))
-
-
-def _reflection_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    forget_students([instance.author_id])
-
-
-def _feedback_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from reflections.models import Reflection
-
-    forget_students(
-        Reflection.objects.filter(pk=instance.reflection_id).values_list("author_id", flat=True)
-    )
-
-
-def _attendance_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    forget_students([instance.user_id])
-
-
-def _session_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from learning_networks.models import Attendance
-
-    if kwargs.get("signal") is post_delete:
-        return  # its attendance rows are deleted with it, each with its own signal
-    forget_students(Attendance.objects.filter(session=instance).values_list("user_id", flat=True))
-
-
-def _meeting_note_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    forget_supervisors([instance.author_id])
-
-
-def _member_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    # Memberships decide which environments count; core-team seats the hours links.
-    forget_supervisors([instance.user_id])
-
-
-def _user_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    # Logging in saves last_login; only a name matters to the page.
-    update_fields = kwargs.get("update_fields")
-    if update_fields is not None and "full_name" not in update_fields:
-        return
-    forget_students([instance.pk])
-
-
-def _catalogue_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    forget_everyone()
-
-
-def connect() -> None:
-    from accounts.models import Membership, User
-    from environments.models import LearningEnvironment, Programme
-    from learning_networks.models import Attendance, NetworkMembership, NetworkSession
-    from placements.models import Placement, SupervisionAssignment, Week
-    from reflections.models import Reflection, ReflectionFeedback
-    from supervision.models import MeetingNote
-
-    receivers: list[tuple[Callable[..., None], Any]] = [
-        (_assignment_changed, SupervisionAssignment),
-        (_placement_changed, Placement),
-        (_week_changed, Week),
-        (_reflection_changed, Reflection),
-        (_feedback_changed, ReflectionFeedback),
-        (_attendance_changed, Attendance),
-        (_session_changed, NetworkSession),
-        (_meeting_note_changed, MeetingNote),
-        (_member_changed, Membership),
-        (_member_changed, NetworkMembership),
-        (_user_changed, User),
-        (_catalogue_changed, Programme),
-        (_catalogue_changed, LearningEnvironment),
-    ]
-    for receiver, model in receivers:
-        uid = f"home-{receiver.__name__}-{model.__name__}"
-        post_save.connect(receiver, sender=model, dispatch_uid=uid)
-        post_delete.connect(receiver, sender=model, dispatch_uid=uid)
-    pre_save.connect(
-        _assignment_before_save, sender=SupervisionAssignment, dispatch_uid="home-assignment-old"
+        .values_list("supervisor_id", flat=True)
+        .distinct()
     )

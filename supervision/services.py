@@ -5,6 +5,7 @@ aggregate (``placements.services.assignment_save``)."""
 from django.db import transaction
 
 from supervision.models import MeetingNote, ResponsibilityAgreement, TimeLog
+from ulvo.lib.home_tokens import home_forget_supervisors
 
 
 @transaction.atomic
@@ -16,11 +17,13 @@ def agreement_save(*, agreement: ResponsibilityAgreement) -> ResponsibilityAgree
 @transaction.atomic
 def meeting_note_save(*, note: MeetingNote) -> MeetingNote:
     note.save()
+    home_forget_supervisors([note.author_id])  # counted on the author's home
     return note
 
 
 @transaction.atomic
 def meeting_note_delete(*, note: MeetingNote) -> None:
+    home_forget_supervisors([note.author_id])
     note.delete()
 
 

@@ -126,7 +126,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "ulvo.navigation.navigation",
             ],
         },
     },
@@ -223,7 +223,7 @@ INVITATION_MAX_AGE = timedelta(days=int(env("ULVO_INVITATION_DAYS", "14")))
 # E-mailed sign-off links for supervisors without an account.
 SIGNOFF_LINK_MAX_AGE = timedelta(days=int(env("ULVO_SIGNOFF_LINK_DAYS", "14")))
 
-# How long a user's navigation (accounts/navigation.py) is kept in the cache; changes
+# How long a user's navigation (ulvo/navigation.py) is kept in the cache; changes
 # to memberships, assignments and notifications forget it at once.
 ULVO_NAV_CACHE_SECONDS = 60
 # How long a supervisor's home (supervision/home_cache.py) is kept at most; changes to

@@ -8,11 +8,11 @@ from django.db.models import Exists, Q
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from accounts.context_processors import navigation
 from accounts.models import Membership
 from learning_networks.models import NetworkMembership
 from placements.models import SUPERVISOR_ROLES, SupervisionAssignment
 from tests.conftest import activate_totp
+from ulvo.navigation import navigation
 
 
 @pytest.fixture(autouse=True)
@@ -87,6 +87,7 @@ def test_the_cached_navigation_follows_changes_at_once(
     cast, client, django_capture_on_commit_callbacks
 ) -> None:
     from accounts.models import Membership, Role
+    from accounts.services import membership_save, membership_set
     from notifications.services import notifications_mark_read, notify
 
     client.force_login(cast.bystander)
@@ -97,20 +98,19 @@ def test_the_cached_navigation_follows_changes_at_once(
     # there on the next page.
     activate_totp(cast.bystander)
     with django_capture_on_commit_callbacks(execute=True):
-        Membership.objects.create(
-            user=cast.bystander, environment=cast.environment, role=Role.COORDINATOR
-        )
+        membership_set(user=cast.bystander, environment=cast.environment, role=Role.COORDINATOR)
     body = client.get("/").content.decode()
     assert dashboard in body
     assert not UNREAD.search(body)
 
-    # A notification: the badge counts it; read, the badge goes.
+    # A notification (about a placement the coordinator sees): the badge counts it;
+    # read, the badge goes.
     with django_capture_on_commit_callbacks(execute=True):
         notify(
             recipient=cast.bystander,
-            kind="reflection_feedback",
+            kind="log_reminder",
             dedupe_key="nav-test",
-            payload={},
+            payload={"placement": cast.placement.pk},
         )
     assert '<span class="badge">1<span class="visually-hidden">' in client.get("/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -121,7 +121,7 @@ def test_the_cached_navigation_follows_changes_at_once(
     membership = Membership.objects.get(user=cast.bystander, role=Role.COORDINATOR)
     membership.is_active = False
     with django_capture_on_commit_callbacks(execute=True):
-        membership.save()
+        membership_save(membership=membership)
     assert dashboard not in client.get("/").content.decode()
 
 

@@ -11,7 +11,12 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Membership, Role
-from accounts.services import invitation_accept_existing_user, invitation_create
+from accounts.services import (
+    invitation_accept_existing_user,
+    invitation_create,
+    membership_remove,
+    membership_save,
+)
 from tests.accounts.factories import PASSWORD
 
 UTC_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -138,8 +143,8 @@ def test_role_changes_are_logged(cast: Any, security_log: Any) -> None:
     invitation_accept_existing_user(invitation=invitation, user=cast.bystander)
     membership = Membership.objects.get(user=cast.bystander, role=Role.COORDINATOR)
     membership.is_active = False
-    membership.save()
-    membership.delete()
+    membership_save(membership=membership)
+    membership_remove(membership=membership)
 
     roles = [line for line in events(security_log) if line["event"] == "role_change"]
     assert [(line["outcome"], line["role"], line["active"]) for line in roles] == [

@@ -26,10 +26,12 @@ def submit_week(cast: Any, placement: Any | None = None) -> Any:
 def share_reflection(author: Any, environment: Any, text: str, **fields: Any) -> Any:
     """A reflection its author shared with their supervisors."""
     from reflections.models import Reflection
+    from reflections.services import reflection_save
 
     fields.setdefault("visibility", "supervisors")
     fields.setdefault("published_at", timezone.now())
-    return Reflection.objects.create(author=author, environment=environment, text=text, **fields)
+    reflection = Reflection(author=author, environment=environment, text=text, **fields)
+    return reflection_save(reflection=reflection)
 
 
 @pytest.fixture

@@ -19,15 +19,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership
+from accounts.services import membership_save
 from environments.models import Domain
 from learning_networks.models import Attendance, NetworkSession, Presence
 from learning_networks.services import attendance_register, session_invite, session_save
 from placements.models import PlacementStatus, SupervisionAssignment, SupervisionRole
-from placements.services import assignment_remove, assignment_save, week_approve
+from placements.services import assignment_remove, assignment_save, placement_save, week_approve
 from reflections.models import Visibility
-from reflections.services import reflection_save
+from reflections.services import reflection_delete, reflection_save
 from supervision import home_cache
+from supervision.services import meeting_note_save
 from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.admin_forms import admin_change, staff_client
 from tests.learning_networks.conftest import add_session
 from tests.supervision.conftest import share_reflection, submit_week
 from tests.supervision.factories import MeetingNoteFactory
@@ -177,7 +180,7 @@ def test_a_reflection_made_private_or_deleted_goes(
         second = share_reflection(cast.student, cast.environment, "TWEEDE-TEKST")
     assert "TWEEDE-TEKST" in home()
     with commit():
-        second.delete()
+        reflection_delete(reflection=second)
     assert "TWEEDE-TEKST" not in home()
 
 
@@ -219,16 +222,18 @@ def test_invitations_added_to_a_past_session_show(
 def test_a_meeting_note_shows(cast: Any, home: Callable[[], str], commit: Commit) -> None:
     assert "1 meeting note" not in home()
     with commit():
-        MeetingNoteFactory(placement=cast.placement, author=cast.supervisor)
+        meeting_note_save(
+            note=MeetingNoteFactory.build(placement=cast.placement, author=cast.supervisor)
+        )
     assert "1 meeting note" in home()
 
 
 def test_a_renamed_student_shows_by_their_new_name(
     cast: Any, home: Callable[[], str], commit: Commit
 ) -> None:
+    staff = staff_client()  # a name is changed in the management site
     with commit():
-        cast.student.full_name = "Sanne Hernoemd"
-        cast.student.save()
+        admin_change(staff, cast.student, full_name="Sanne Hernoemd")
     assert "Sanne Hernoemd" in home()
 
 
@@ -273,7 +278,7 @@ def test_a_replaced_supervisor_loses_the_student(
     )
     with commit():
         assignment.supervisor = cast.bystander
-        assignment.save()
+        assignment_save(assignment=assignment)
     assert cast.student.full_name not in home()
     client.force_login(cast.bystander)
     assert cast.student.full_name in client.get(HOME).content.decode()
@@ -284,24 +289,24 @@ def test_a_completed_placement_and_an_ended_membership_leave_the_page(
 ) -> None:
     with commit():
         cast.placement.status = PlacementStatus.COMPLETED
-        cast.placement.save()
+        placement_save(placement=cast.placement, signoff=None)
     assert cast.student.full_name not in home()
     with commit():
         cast.placement.status = PlacementStatus.ACTIVE
-        cast.placement.save()
+        placement_save(placement=cast.placement, signoff=None)
     assert cast.student.full_name in home()
     with commit():
         membership = Membership.objects.get(user=cast.supervisor, environment=cast.environment)
         membership.is_active = False
-        membership.save()
+        membership_save(membership=membership)
     assert cast.student.full_name not in home()
 
 
 def test_a_renamed_programme_shows(cast: Any, home: Callable[[], str], commit: Commit) -> None:
     programme = cast.placement.programme
+    staff = staff_client()  # programmes are kept in the management site
     with commit():
-        programme.name = "Sociaal Werk Vernieuwd"
-        programme.save()
+        admin_change(staff, programme, name="Sociaal Werk Vernieuwd")
     assert "Sociaal Werk Vernieuwd" in home()
 
 

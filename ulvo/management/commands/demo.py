@@ -23,7 +23,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Role, User
+from accounts.models import Role, User
+from accounts.navigation import navigation_forget
+from accounts.services import membership_set
 from environments.models import (
     Domain,
     LearningEnvironment,
@@ -41,6 +43,7 @@ from placements.demo import create_demo_placements, print_signoff_hints
 from reflections.demo import create_demo_reflections
 from supervision.demo import create_demo_supervision
 from ulvo.lib.demo import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_TOTP_SECRET
+from ulvo.lib.home_tokens import home_forget_everyone
 
 REGION = "Utrecht"
 LEIDSCHE_RIJN = "Leidsche Rijn"
@@ -389,6 +392,11 @@ class Command(BaseCommand):
                 create_demo_supervision(environments=environments, stdout=self.stdout)
                 create_demo_reflections(environments=environments, stdout=self.stdout)
                 create_demo_notifications(environments=environments, stdout=self.stdout)
+                # Written partly in bulk, the demo world is new to every cached page.
+                home_forget_everyone()
+                navigation_forget(
+                    *User.objects.filter(email__endswith=DEMO_DOMAIN).values_list("pk", flat=True)
+                )
         finally:
             security_log.disabled = was_disabled
         print_signoff_hints(environments=world.environments.values(), stdout=self.stdout)
@@ -456,15 +464,12 @@ class Command(BaseCommand):
                 user=user, email=person.email, defaults={"primary": True, "verified": True}
             )
             for role, environment_name, organisation, programme in person.memberships:
-                Membership.objects.update_or_create(
+                membership_set(
                     user=user,
                     environment=world.environments[environment_name],
                     role=role,
-                    defaults={
-                        "organisation": world.organisations[organisation] if organisation else None,
-                        "programme": world.programmes[programme] if programme else None,
-                        "is_active": True,
-                    },
+                    organisation=world.organisations[organisation] if organisation else None,
+                    programme=world.programmes[programme] if programme else None,
                 )
             if (
                 person.totp
