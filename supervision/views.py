@@ -1,50 +1,34 @@
 import datetime
 import logging
-from collections.abc import Callable, Iterable
-from itertools import groupby
-from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django.contrib import messages
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum, Window
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
-from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Membership, User
 from environments.models import Domain, LearningEnvironment, OrganisationKind
-from learning_networks.models import Attendance, Presence, taken_place
 from placements.access import environment_to_manage, placement_for
 from placements.models import (
     Placement,
     PlacementStatus,
     SupervisionAssignment,
-    SupervisionRole,
-    Week,
-    WeekStatus,
     own_domain_supervision,
 )
 from placements.services import AssignmentError, assignment_remove, assignment_save
-from reflections.models import Reflection
 from supervision import home_cache
 from supervision.access import (
     assignment_for,
     environment_to_log_time,
     meeting_note_for,
     supervised_placement_for,
-    time_environments,
     time_log_for,
 )
 from supervision.forms import (
@@ -57,6 +41,7 @@ from supervision.forms import (
     PeriodForm,
     TimeLogForm,
 )
+from supervision.home import home_for
 from supervision.models import MeetingNote, ResponsibilityAgreement, TimeKind, TimeLog
 from supervision.services import (
     agreement_save,
@@ -255,312 +240,21 @@ def environment_agreement(request: AuthedRequest, pk: int) -> HttpResponse:
 
 # --- The supervisor's home ------------------------------------------------------------
 
-# Attendance at the last few held sessions says more than a rate over the whole year.
-RECENT_SESSIONS = 4
-# Per student, the oldest reflection waiting for a response is shown with a form; the
-# rest are counted and reached through the reflections list, so the page stays small
-# whatever a busy school trainer has waiting.
-REFLECTIONS_INLINE = 1
-# Likewise the oldest weeks waiting for sign-off; the sign-off queue has them all.
-WEEKS_INLINE = 3
-EXCERPT_CHARS = 240
-_PK = 2_147_483_646
-
-if TYPE_CHECKING:
-    # What the home's rows carry besides their fields: annotated in the queries or set
-    # below for the template. Never instantiated; for type checking only.
-
-    class _WaitingReflection(Reflection):
-        waiting: int
-        url: str
-        feedback_url: str
-        day: str
-        excerpt: str
-
-    class _WaitingWeek(Week):
-        url: str
-        label: str
-
-    class _Supervisee(Placement):
-        my_role: str
-        my_signs_off: bool
-        has_own: bool
-        last_meeting: datetime.date | None
-        note_count: int | None
-        my_roles: list[str]
-        signs_off: bool
-        student_name: str
-        url: str
-        notes_url: str
-        facts: str
-        waiting_weeks: list[_WaitingWeek]
-        shown_weeks: list[_WaitingWeek]
-        weeks_more: bool
-        weeks_label: str
-        waiting_reflections: list[_WaitingReflection]
-        waiting_count: int
-        waiting_more: int
-        reflections_label: str
-        more_label: str
-        recent_attendance: list[Any]
-        notes_label: str
-        last_meeting_label: str
-
-
-def _url_maker(name: str) -> Callable[[int], str]:
-    """``reverse(name, args=[pk])`` for many pks at the cost of one reverse."""
-    prefix, suffix = reverse(name, args=[_PK]).split(str(_PK))
-    return lambda pk: f"{prefix}{pk}{suffix}"
-
-
-def _waiting_reflections(user: User) -> dict[tuple[int, int], "_WaitingReflection"]:
-    """Reflections shared with the user that have no response from them yet, per
-    (student, environment): the oldest, with the number waiting as ``waiting``. One
-    query."""
-    partition = [F("author_id"), F("environment_id")]
-    oldest = (
-        Reflection.objects.awaiting_response_from(user)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=partition,
-                order_by=[F("published_at").asc(), F("pk").asc()],
-            ),
-            waiting=Window(Count("pk"), partition_by=partition),
-        )
-        .filter(rank__lte=REFLECTIONS_INLINE)
-        .order_by("published_at", "pk")
-    )
-    rows = cast("Iterable[_WaitingReflection]", oldest)
-    return {(r.author_id, r.environment_id): r for r in rows}
-
-
-def _short_date() -> Callable[[datetime.date], str]:
-    """``date_format(day, "j M")`` for many days, at the cost of twelve month names."""
-    months: dict[int, str] = {}
-
-    def short(day: datetime.date) -> str:
-        if day.month not in months:
-            months[day.month] = str(MONTHS_3[day.month]).title()
-        return f"{day.day} {months[day.month]}"
-
-    return short
-
-
-def _recent_attendance(students: set[int], environments: set[int]) -> dict[int, list[Any]]:
-    """Per student: their last few held sessions of these environments, newest first,
-    as rows with the ``session_id``, ``theme``, ``presence`` and, for the page, the
-    session's ``url``, its ``day`` and the ``presence_label``."""
-    if not students:
-        return {}
-    now = timezone.now()
-    ranked = (
-        Attendance.objects.filter(
-            taken_place("session__"),
-            user_id__in=students,
-            session__starts_at__lt=now,
-            session__network__environment_id__in=environments,
-        )
-        .annotate(
-            rank=Window(
-                RowNumber(), partition_by=[F("user_id")], order_by=F("session__starts_at").desc()
-            )
-        )
-        .filter(rank__lte=RECENT_SESSIONS)
-        .order_by("user_id", "-session__starts_at")
-        .values_list("user_id", "presence", "session_id", "session__theme", "session__starts_at")
-    )
-    session_url = _url_maker("learning_networks:session")
-    short = _short_date()
-    presences = {value: str(label) for value, label in Presence.choices}
-    per_student: dict[int, list[Any]] = {}
-    for user_id, presence, session_id, theme, starts_at in ranked:
-        per_student.setdefault(user_id, []).append(
-            SimpleNamespace(
-                session_id=session_id,
-                theme=theme,
-                presence=presence,
-                url=session_url(session_id),
-                day=short(timezone.localtime(starts_at)),
-                presence_label=presences.get(presence, presence),
-            )
-        )
-    return per_student
-
-
-def _supervisees(user: User) -> list["_Supervisee"]:
-    """My placements to supervise, once each, with my roles (``my_roles``) and whether
-    I sign off their weeks (``signs_off``). One query: a row per assignment of mine,
-    merged here."""
-    active = Membership.objects.filter(user=user, is_active=True).values("environment_id")
-    mine = MeetingNote.objects.filter(placement=OuterRef("pk"), author=user).order_by()
-    rows = (
-        Placement.objects.filter(
-            assignments__supervisor=user,
-            environment_id__in=active,
-            status__in=[PlacementStatus.PLANNED, PlacementStatus.ACTIVE],
-        )
-        .select_related("student", "programme", "environment")
-        .only(
-            "student_id",
-            "environment_id",
-            "programme_id",
-            "student__full_name",
-            "programme__name",
-            "programme__domain",
-            "environment__name",
-            "environment__school_year",
-        )
-        .annotate(
-            my_role=F("assignments__role"),
-            my_signs_off=F("assignments__signs_off"),
-            has_own=own_domain_supervision(),
-            last_meeting=Subquery(mine.order_by("-date", "-pk").values("date")[:1]),
-            note_count=Subquery(mine.values("placement").annotate(n=Count("pk")).values("n")),
-        )
-        .order_by(
-            "environment__name",
-            "environment__school_year",
-            "student__full_name",
-            "pk",
-            "assignments__role",
-        )
-    )
-    placements: dict[int, _Supervisee] = {}
-    for row in cast("Iterable[_Supervisee]", rows):
-        role = str(SupervisionRole(row.my_role).label)
-        seen = placements.get(row.pk)
-        if seen is not None:
-            seen.my_roles.append(role)
-            seen.signs_off = seen.signs_off or row.my_signs_off
-            continue
-        row.my_roles = [role]
-        row.signs_off = row.my_signs_off
-        placements[row.pk] = row
-    return list(placements.values())
-
-
-def _waiting_weeks(placements: list["_Supervisee"]) -> dict[int, list["_WaitingWeek"]]:
-    """Per placement whose weeks I sign off: its submitted weeks, oldest first."""
-    signing = [p.pk for p in placements if p.signs_off]
-    if not signing:
-        return {}
-    week_url = _url_maker("placements:week_review")
-    short = _short_date()
-    per_placement: dict[int, list[_WaitingWeek]] = {}
-    weeks = (
-        Week.objects.filter(placement_id__in=signing, status=WeekStatus.SUBMITTED)
-        .only("placement_id", "start")
-        .order_by("start", "pk")
-    )
-    for week in cast("Iterable[_WaitingWeek]", weeks):
-        week.url = week_url(week.pk)
-        week.label = _("Week of %(start)s – %(end)s") % {
-            "start": short(week.start),
-            "end": date_format(week.end, "j M Y"),
-        }
-        per_placement.setdefault(week.placement_id, []).append(week)
-    return per_placement
-
-
-def _home_groups(user: User) -> tuple[list[dict[str, Any]], int]:
-    """My supervisees grouped per environment, each a compact card whose texts and
-    links are made here (the template only places them), and how many students."""
-    placements = _supervisees(user)
-    weeks = _waiting_weeks(placements)
-    waiting = _waiting_reflections(user)
-    attendance = _recent_attendance(
-        {p.student_id for p in placements}, {p.environment_id for p in placements}
-    )
-    placement_url = _url_maker("placements:detail")
-    supervision_url = _url_maker("supervision:placement")
-    reflection_url = _url_maker("reflections:detail")
-    feedback_url = _url_maker("reflections:feedback_add")
-    for placement in placements:
-        placement.student_name = placement.student.full_name
-        placement.url = placement_url(placement.pk)
-        placement.notes_url = supervision_url(placement.pk) + "#meeting-notes"
-        facts = [_("domain: %(domain)s") % {"domain": Domain(placement.programme.domain).label}]
-        facts += [_("my role: %(role)s") % {"role": role} for role in placement.my_roles]
-        placement.facts = " · ".join(facts)
-        placement.waiting_weeks = weeks.get(placement.pk, []) if placement.signs_off else []
-        placement.shown_weeks = placement.waiting_weeks[:WEEKS_INLINE]
-        placement.weeks_more = len(placement.waiting_weeks) > WEEKS_INLINE
-        if placement.waiting_weeks:
-            n = len(placement.waiting_weeks)
-            placement.weeks_label = ngettext(
-                "%(counter)s week waits for my sign-off",
-                "%(counter)s weeks wait for my sign-off",
-                n,
-            ) % {"counter": n}
-        # A student with two placements in one environment: their reflections show once.
-        reflection = waiting.pop((placement.student_id, placement.environment_id), None)
-        placement.waiting_reflections = [reflection] if reflection else []
-        placement.waiting_count = reflection.waiting if reflection else 0
-        placement.waiting_more = placement.waiting_count - len(placement.waiting_reflections)
-        if reflection:
-            reflection.url = reflection_url(reflection.pk)
-            reflection.feedback_url = feedback_url(reflection.pk)
-            reflection.day = date_format(timezone.localtime(reflection.published_at), "j F Y")
-            reflection.excerpt = Truncator(reflection.text).chars(EXCERPT_CHARS)
-            placement.reflections_label = ngettext(
-                "%(counter)s reflection waits for my response",
-                "%(counter)s reflections wait for my response",
-                placement.waiting_count,
-            ) % {"counter": placement.waiting_count}
-            if placement.waiting_more:
-                placement.more_label = ngettext(
-                    "%(counter)s more reflection in my reflections list",
-                    "%(counter)s more reflections in my reflections list",
-                    placement.waiting_more,
-                ) % {"counter": placement.waiting_more}
-        placement.recent_attendance = attendance.get(placement.student_id, [])
-        if placement.note_count:
-            placement.notes_label = ngettext(
-                "%(counter)s meeting note", "%(counter)s meeting notes", placement.note_count
-            ) % {"counter": placement.note_count}
-        else:
-            placement.notes_label = _("Write meeting notes")
-        if placement.last_meeting:
-            placement.last_meeting_label = _("last meeting %(date)s") % {
-                "date": date_format(placement.last_meeting, "j F Y")
-            }
-    groups = [
-        {"environment": environment, "placements": list(rows)}
-        for environment, rows in groupby(placements, key=lambda p: p.environment)
-    ]
-    return groups, len({p.student_id for p in placements})
-
 
 @require_GET
 def supervisor_home(request: AuthedRequest) -> HttpResponse:
     """My supervisees, per environment: weeks to sign off, reflections to answer,
     recent attendance and whether they have a supervisor from their own domain.
 
-    The list is rendered once and kept in the cache until something on it changes
-    (supervision/home_cache.py); built afresh it takes a fixed number of queries."""
+    What the page shows (supervision/home.py) is kept in the cache until something on
+    it changes (supervision/home_cache.py); built afresh it takes a fixed number of
+    queries."""
     user = request.user
-    context: dict[str, Any] = {}
-
-    def build() -> str:
-        groups, count = _home_groups(user)
-        context.update(
-            groups=groups,
-            supervisee_count=count,
-            time_environments=time_environments(user),
-            home_url=reverse("supervision:home"),
-            reflections_url=reverse("reflections:list") + "#shared-heading",
-            signoff_url=reverse("placements:signoff_queue"),
-            csrf_token=home_cache.CSRF_PLACEHOLDER,
-        )
-        return render_to_string("supervision/includes/supervisees.html", context)
-
-    html = home_cache.cached_page(user.pk, get_language(), build)
-    # Built in this request, the data stays in the context for the tests.
-    context["supervisees"] = mark_safe(  # noqa: S308 - rendered by our own template
-        html.replace(home_cache.CSRF_PLACEHOLDER, get_token(request))
-    )
-    return TemplateResponse(request, "supervision/home.html", context)
+    home = home_cache.cached_page(user.pk, get_language(), lambda: home_for(user))
+    template_name = "supervision/home.html"
+    if request.htmx:
+        template_name += "#supervisees"
+    return TemplateResponse(request, template_name, {"home": home})
 
 
 # --- Meeting notes --------------------------------------------------------------------

@@ -94,7 +94,6 @@ def test_the_cached_form_carries_this_requests_csrf_token(cast: Any) -> None:
     client.force_login(cast.supervisor)
     client.get(HOME)
     html = client.get(HOME).content.decode()
-    assert home_cache.CSRF_PLACEHOLDER not in html
     [token] = re.findall(
         r'action="{}".*?name="csrfmiddlewaretoken" value="([^"]+)"'.format(
             re.escape(reverse("reflections:feedback_add", args=[reflection.pk]))

@@ -14,6 +14,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from supervision import home_cache
+from supervision.home import SupervisorHome
 from tests.browser import log_in, watch_console
 from tests.supervision.conftest import share_reflection, submit_week
 
@@ -35,7 +36,7 @@ def test_the_cached_home_follows_the_student_and_the_supervisor(
     expect(supervisee.locator(".waiting-reflection")).to_have_count(0)
     # The page is now kept: the same key still finds it.
     key = home_cache.page_key(cast.supervisor.pk, "nl")
-    assert isinstance(cache.get(key), str)
+    assert isinstance(cache.get(key), SupervisorHome)
 
     # The student shares a reflection and submits a week: the next load shows both.
     reflection = share_reflection(cast.student, cast.environment, "Vandaag samen met de wijk.")
