@@ -19,6 +19,13 @@ The contract of :func:`protect`, for ``suppress=True``:
   documented exception (four "<5" parts under a "<5" total are each 1);
 - the same input gives the same output.
 
+"Worked out" is as far as the reasoning in :func:`_bounds` reaches: ranges narrowed by
+the sums and by sums combined, not a search over every whole-number solution. The
+figures of ``dashboards.tables`` (whose grand totals are never shown) are checked
+against a reader who does try them all (``tests/dashboards/test_suppression.py``). A
+new shape of figure needs such a test of its own: a two-way table with its grand total
+shown can defeat the ranges (two "<5" whose row must add up to 8 are both 4).
+
 With ``suppress=False`` nothing is hidden. The functions here are pure: no database,
 no request, nothing kept between calls; what a figure's sums are is the caller's
 knowledge (``dashboards.tables`` builds them per table).

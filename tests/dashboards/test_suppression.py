@@ -24,7 +24,7 @@ from dashboards.figures import (
     Sessions,
     Supervision,
 )
-from dashboards.suppression import SUPPRESSED, hidden_text, protect
+from dashboards.suppression import SUPPRESSED, count_cell, count_text, hidden_text, protect
 from dashboards.tables import (
     balance_tables,
     percent,
@@ -141,6 +141,28 @@ def test_without_suppression_every_number_is_exact() -> None:
     protection = protect(values, [("total", [0, 1, 2])], suppress=False)
     assert [protection.cell(k) for k in values] == [1, 10, 7, 18]
     assert hidden_text() == HIDDEN
+
+
+def test_a_lone_count_only_needs_primary_suppression() -> None:
+    assert [count_cell(n, suppress=True) for n in (0, 1, 4, 5, 12)] == [
+        0,
+        SUPPRESSED,
+        SUPPRESSED,
+        5,
+        12,
+    ]
+    assert [count_text(n, suppress=True) for n in (0, 3, 5)] == ["0", SUPPRESSED, "5"]
+    assert [count_cell(n, suppress=False) for n in (0, 1, 4)] == [0, 1, 4]
+
+
+def test_protect_is_a_pure_function() -> None:
+    """Nothing kept between calls, the inputs left as they were, the same answer twice."""
+    values = {0: 1, 1: 10, 2: 7, "total": 18}
+    groups = [("total", [0, 1, 2])]
+    first = protect(values, groups, suppress=True)
+    second = protect(values, groups, suppress=True)
+    assert values == {0: 1, 1: 10, 2: 7, "total": 18} and groups == [("total", [0, 1, 2])]
+    assert (first.primary, first.secondary) == (second.primary, second.secondary) == ({0}, {2})
 
 
 def test_random_groups_give_no_hidden_count_away() -> None:
