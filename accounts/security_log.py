@@ -4,6 +4,8 @@ One JSON object per line: UTC time, event, outcome, the user's id (never an
 e-mail address or name), the learning environment(s) concerned, the deployment
 and, for requests, the view's URL name and a keyed hash of the client address
 (enough to see that attempts come from one place, without storing the address).
+The address is the one allauth's rate limits use: behind a proxy it is read from the
+proxy's header as configured (ULVO_TRUSTED_PROXY_COUNT, ULVO_CLIENT_IP_HEADER).
 """
 
 from __future__ import annotations
@@ -15,15 +17,26 @@ import logging
 from datetime import UTC
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 
 logger = logging.getLogger("ulvo.security")
 
 
+def client_address(request: HttpRequest) -> str:
+    """The client's address as allauth's rate limits see it; "" when it cannot be told
+    (none given, or fewer X-Forwarded-For entries than trusted proxies)."""
+    try:
+        return str(get_adapter(request).get_client_ip(request))
+    except (ImproperlyConfigured, PermissionDenied):
+        return ""
+
+
 def client_reference(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     digest = hmac.new(
         settings.SECRET_KEY.encode(), f"client:{address}".encode(), hashlib.sha256
     ).hexdigest()

@@ -33,6 +33,8 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "ulvo.example.org",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/ulvo",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    # Behind one TLS proxy, as documented (README, Configuration).
+    "ULVO_TRUSTED_PROXY_COUNT": "1",
 }
 
 

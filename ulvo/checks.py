@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 from django.utils.csp import CSP
 
 DB_SESSION_ENGINES = {
@@ -112,6 +112,25 @@ def check_session_timeouts(app_configs: Any = None, **kwargs: Any) -> list[Error
             Error(
                 "Session timeouts are not set safely: " + "; ".join(problems) + ".",
                 id="ulvo.E004",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_client_address(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    behind_proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None) is not None
+    told = bool(getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)) or bool(
+        getattr(settings, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER", None)
+    )
+    if behind_proxy and not told:
+        return [
+            Warning(
+                "HTTPS is taken from a proxy's header, but the client's address is not: "
+                "every client shares the proxy's rate limits and security-log address.",
+                hint="Set ULVO_TRUSTED_PROXY_COUNT to the number of proxies that append to "
+                "X-Forwarded-For, or ULVO_CLIENT_IP_HEADER to the header the proxy sets.",
+                id="ulvo.W001",
             )
         ]
     return []

@@ -211,6 +211,22 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reauthenticate": "10/m/user",
 }
+# The client's address, for the per-address limits above and the security log. Behind
+# a TLS proxy every request comes from the proxy, and all clients would share one limit:
+# ULVO_TRUSTED_PROXY_COUNT is the number of proxies in front of ULVO that each append
+# the address they saw to X-Forwarded-For (the client is that many places from the
+# right; what a client writes further left is ignored), or ULVO_CLIENT_IP_HEADER names
+# a header the proxy sets itself (e.g. X-Real-IP). Without either, X-Forwarded-For is
+# ignored and REMOTE_ADDR is the client.
+try:
+    ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ULVO_TRUSTED_PROXY_COUNT", "0"))
+except ValueError:
+    ALLAUTH_TRUSTED_PROXY_COUNT = -1
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("ULVO_TRUSTED_PROXY_COUNT must be a whole number, 0 or more.")
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ULVO_CLIENT_IP_HEADER") or None
+if ALLAUTH_TRUSTED_PROXY_COUNT and ALLAUTH_TRUSTED_CLIENT_IP_HEADER:
+    raise ImproperlyConfigured("Set ULVO_TRUSTED_PROXY_COUNT or ULVO_CLIENT_IP_HEADER, not both.")
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ULVO"

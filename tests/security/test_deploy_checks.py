@@ -21,6 +21,7 @@ PROJECT_CHECKS = [
     checks.check_content_security_policy,
     checks.check_session_timeouts,
     checks.check_security_middleware,
+    checks.check_client_address,
 ]
 
 
@@ -138,3 +139,25 @@ def test_missing_timeout_setting_fires() -> None:
 def test_missing_security_middleware_fires(middleware: str) -> None:
     with override_settings(MIDDLEWARE=[m for m in settings.MIDDLEWARE if m != middleware]):
         assert ids(checks.check_security_middleware) == ["ulvo.E005"]
+
+
+BEHIND_PROXY = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def test_a_proxy_without_the_client_address_fires() -> None:
+    with override_settings(
+        SECURE_PROXY_SSL_HEADER=BEHIND_PROXY,
+        ALLAUTH_TRUSTED_PROXY_COUNT=0,
+        ALLAUTH_TRUSTED_CLIENT_IP_HEADER=None,
+    ):
+        assert ids(checks.check_client_address) == ["ulvo.W001"]
+
+
+@pytest.mark.parametrize(
+    "told",
+    [{"ALLAUTH_TRUSTED_PROXY_COUNT": 1}, {"ALLAUTH_TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}],
+    ids=["proxy-count", "client-ip-header"],
+)
+def test_a_proxy_with_the_client_address_passes(told: dict[str, Any]) -> None:
+    with override_settings(SECURE_PROXY_SSL_HEADER=BEHIND_PROXY, **told):
+        assert ids(checks.check_client_address) == []
