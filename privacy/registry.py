@@ -20,6 +20,12 @@ someone wrote, which the management site never filters or searches on
 address, a choice, or named in ``searchable``: a name or a title that staff look
 rows up by. A new model's text is thereby private until declared otherwise.
 
+What a person wrote about someone else's placement (meeting notes, responses to
+a reflection, sign-off steps, supervision) is exported in full only while the person
+may still open that placement in ULVO (``still_sees``): the supervisor who left, or
+who no longer supervises the student, takes along when and in which role they wrote,
+not the student's name nor the text (:meth:`PersonalData.withheld_fields`).
+
 Models of the project without personal data are listed in ``NOT_PERSONAL`` with
 the reason. tests/privacy/test_registry.py fails when a model with a relation to
 the user or with personal-looking fields is in neither list, or when a relation
@@ -35,6 +41,9 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.db import models
 from django.db.models import Q
+
+from placements.models import Placement
+from reflections.models import Reflection
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -69,6 +78,9 @@ class PersonalData:
     # management site may search and filter on them. Every other text field in
     # ``export`` or ``clear`` is private free text.
     searchable: tuple[str, ...] = ()
+    # For what the person wrote about someone else: the rows they may still see in
+    # ULVO. Of the other rows the export leaves out the withheld fields.
+    still_sees: Callable[[User], Q] | None = None
     why: str = ""
 
     @property
@@ -97,6 +109,31 @@ class PersonalData:
         return self.model_class._default_manager.filter(
             self.condition(user, narrowed=False)
         ).distinct()
+
+    def withheld_fields(self) -> frozenset[str]:
+        """The exported fields left out of a row the person may no longer see: the
+        relations (which name the student) and what was written."""
+        if self.still_sees is None:
+            return frozenset()
+        meta = self.model_class._meta
+        private = private_text_fields().get(self.model, frozenset())
+        return frozenset(
+            name for name in self.export if name in private or meta.get_field(name).is_relation
+        )
+
+
+def _still_sees_placement(path: str) -> Callable[[User], Q]:
+    """Rows about a placement (through ``path``) that the person may still open: as
+    its student, a supervisor who is still a member, or a coordinator (ULVO's rule)."""
+
+    def condition(user: User) -> Q:
+        return Q(**{f"{path}__in": Placement.objects.visible_to(user).values("pk")})
+
+    return condition
+
+
+def _still_sees_reflection(user: User) -> Q:
+    return Q(reflection__in=Reflection.objects.visible_to(user).values("pk"))
 
 
 def _sessions_of(user: User) -> Q:
@@ -265,6 +302,7 @@ REGISTRY: list[PersonalData] = [
         erasure=Erasure.ANONYMISE,
         clear={"actor": None, "actor_name": PSEUDONYM},
         export=("week", "action", "comment", "created_at"),
+        still_sees=_still_sees_placement("week__placement"),
         why="Sign-off steps the person took stay in their students' history, unnamed.",
     ),
     PersonalData(
@@ -295,6 +333,7 @@ REGISTRY: list[PersonalData] = [
         owner="supervisor",
         erasure=Erasure.DELETE,
         export=("placement", "role", "domain", "guides", "assesses", "signs_off"),
+        still_sees=_still_sees_placement("placement"),
         why="The coordinator then sees the placement without this supervisor.",
     ),
     PersonalData(
@@ -303,6 +342,7 @@ REGISTRY: list[PersonalData] = [
         erasure=Erasure.DELETE,
         export=("placement", "name", "email", "role"),
         searchable=("name",),
+        still_sees=_still_sees_placement("placement"),
         why="Supervision recorded by name and address, before or without an account.",
     ),
     PersonalData(
@@ -317,7 +357,9 @@ REGISTRY: list[PersonalData] = [
         owner="author",
         erasure=Erasure.DELETE,
         export=("placement", "date", "notes", "agreements"),
-        why="Notes the person wrote; they name the person as author.",
+        still_sees=_still_sees_placement("placement"),
+        why="Notes the person wrote; they name the person as author. The notes are about "
+        "the student: once the person no longer supervises the placement, only the dates.",
     ),
     PersonalData(
         "supervision.TimeLog",
@@ -379,6 +421,7 @@ REGISTRY: list[PersonalData] = [
         owner="author",
         erasure=Erasure.DELETE,
         export=("reflection", "text", "created_at"),
+        still_sees=_still_sees_reflection,
     ),
     PersonalData(
         "reflections.ReflectionFeedback",

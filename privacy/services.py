@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.audit import audit_deleted, is_audited
 from accounts.models import Role, User
@@ -28,6 +29,8 @@ from ulvo.lib.home_tokens import home_forget_students, home_forget_supervisors
 logger = logging.getLogger("ulvo.privacy")
 
 PSEUDONYM_DOMAIN = "verwijderd.invalid"
+# In place of what someone wrote about a student they no longer work with.
+WITHHELD = gettext_lazy("not shown: you no longer work with this student")
 
 
 class AccountDeletionBlocked(Exception):
@@ -112,9 +115,22 @@ def _section(entry: PersonalData, user: User) -> ExportSection:
     related = _related_paths(entry.model_class, entry.export)
     if related:
         rows_query = rows_query.select_related(*related)
+    withheld = entry.withheld_fields()
+    seen: set[Any] = set()
+    if entry.still_sees is not None:
+        seen = set(
+            entry.export_rows(user).filter(entry.still_sees(user)).values_list("pk", flat=True)
+        )
     for obj in rows_query:
-        values = [_field_values(obj, name) for name in entry.export]
-        rows.append({name: value for name, (value, _) in zip(entry.export, values, strict=True)})
+        hidden = withheld if entry.still_sees is not None and obj.pk not in seen else frozenset()
+        values = [
+            (None, str(WITHHELD)) if name in hidden else _field_values(obj, name)
+            for name in entry.export
+        ]
+        row = {name: value for name, (value, _) in zip(entry.export, values, strict=True)}
+        if hidden:
+            row["withheld"] = sorted(hidden)
+        rows.append(row)
         display_rows.append([shown for _, shown in values])
     return ExportSection(
         label=entry.model,
