@@ -94,7 +94,7 @@ def _wiring() -> _Installed:
     return _installed
 
 
-def rules(kind: str) -> KindRules:
+def kind_rules(kind: str) -> KindRules:
     return _wiring().kinds[kind]
 
 
@@ -140,7 +140,7 @@ def _verdict(notification: Notification) -> Message | Status:
     recipient = notification.recipient
     if recipient is not None and not recipient.is_active:
         return Status.SKIPPED
-    kind = rules(notification.kind)
+    kind = kind_rules(notification.kind)
     if not kind.may_receive(notification):
         return Status.OBSOLETE
     with translation.override(notification.language):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.navigation import navigation_forget, navigation_forget_now
 from notifications.models import Kind, Notification, Preference
-from notifications.outbox import enqueue_delivery, rules
+from notifications.outbox import enqueue_delivery, kind_rules
 
 # Deliver right after commit only what is due soon; later rows are left to the
 # sweep, so no task ever waits in Redis longer than the visibility timeout.
@@ -55,7 +55,7 @@ def notify(
         dedupe_key=dedupe_key,
         due_at=due_at or timezone.now(),
     )
-    if not rules(kind).may_receive(row):
+    if not kind_rules(kind).may_receive(row):
         return None
     try:
         # The savepoint keeps the caller's transaction usable after a conflict.
