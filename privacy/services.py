@@ -226,6 +226,10 @@ def account_delete(*, user: User) -> bool:
     navigation_forget(user_id)
     home_forget_supervisors([user_id])
     home_forget_students([user_id])
+    # The students they supervised: their other supervisors see who supervises them.
+    home_forget_students(
+        Placement.objects.filter(assignments__supervisor=user).values_list("student_id", flat=True)
+    )
     for entry in REGISTRY:
         if entry.model != "accounts.User":
             _erase(entry, user, pseudonym)

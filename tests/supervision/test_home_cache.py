@@ -319,3 +319,25 @@ def test_a_deleted_student_account_leaves_no_trace(
     with commit():
         account_delete(user=cast.student)
     assert name not in home()
+
+
+def test_a_colleague_deleting_their_account_leaves_the_badge(
+    cast: Any, home: Callable[[], str], commit: Commit
+) -> None:
+    from privacy.services import account_delete
+
+    colleague = UserFactory()
+    MembershipFactory(user=colleague, environment=cast.environment, role="practice_supervisor")
+    with commit():
+        assignment_save(
+            assignment=SupervisionAssignment(
+                placement=cast.placement,
+                supervisor=colleague,
+                role=SupervisionRole.PRACTICE,
+                domain=Domain.SOCIAL,
+            )
+        )
+    assert "Has a practice supervisor from their own domain" in home()
+    with commit():
+        account_delete(user=colleague)
+    assert "No practice supervisor from their own domain" in home()
