@@ -57,12 +57,8 @@ class PeriodForm(forms.Form):
         required=False,
         empty_value=None,
     )
-    start = PlausibleDateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = PlausibleDateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = PlausibleDateField(label=_("From"), required=False)
+    end = PlausibleDateField(label=_("Until"), required=False)
 
     def __init__(self, *args: Any, environment: LearningEnvironment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -30,7 +30,7 @@ from learning_networks.models import (
     hash_token,
 )
 from learning_networks.services import calendar_feed_renew, calendar_feed_revoke
-from ulvo.lib.dates import PlausibleDateField
+from ulvo.lib.dates import DateInput, PlausibleDateField
 from ulvo.lib.http import AnyRequest, AuthedRequest
 
 # The feed reaches back far enough for recent sessions and a year ahead.
@@ -163,7 +163,7 @@ class AgendaPeriodForm(forms.Form):
             self.fields[name] = PlausibleDateField(
                 label=label,
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                widget=DateInput(),
             )
 
     def clean(self) -> dict[str, object]:

@@ -226,12 +226,8 @@ MAX_PERIOD_DAYS = 92
 
 
 class DateFinderForm(forms.Form):
-    first_day = PlausibleDateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    last_day = PlausibleDateField(
-        label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    first_day = PlausibleDateField(label=_("From"))
+    last_day = PlausibleDateField(label=_("Until"))
     duration = forms.TypedChoiceField(
         label=_("Duration (hours:minutes)"), choices=DURATION_CHOICES, coerce=int
     )

@@ -28,12 +28,8 @@ class PreferencesForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    period_start = PlausibleDateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    period_end = PlausibleDateField(
-        label=_("Until"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_start = PlausibleDateField(label=_("From"))
+    period_end = PlausibleDateField(label=_("Until"))
 
     def clean(self) -> dict:
         data = super().clean() or {}

@@ -25,7 +25,7 @@ from supervision.models import (
     ResponsibilityAgreement,
     TimeLog,
 )
-from ulvo.lib.dates import PlausibleDateField
+from ulvo.lib.dates import DateInput, PlausibleDateField
 
 NOT_IN_ENVIRONMENT = _("Choose a supervisor of this learning environment.")
 ASSIGNED_TWICE = _("This supervisor already has this role for this placement.")
@@ -171,7 +171,7 @@ class MeetingNoteForm(forms.ModelForm):
             "agreements": _("Optional. Who does what before the next meeting."),
         }
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 4, "maxlength": MAX_MEETING_TEXT}),
             "agreements": forms.Textarea(attrs={"rows": 3, "maxlength": MAX_MEETING_TEXT}),
         }
@@ -244,7 +244,7 @@ class TimeLogForm(forms.ModelForm):
             "note": _("Optional, for yourself."),
         }
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": DateInput(),
             "minutes": forms.NumberInput(
                 attrs={"min": MIN_TIME_MINUTES, "max": MAX_TIME_MINUTES, "step": 5}
             ),
@@ -312,12 +312,8 @@ class TimeLogForm(forms.ModelForm):
 
 
 class PeriodForm(forms.Form):
-    start = PlausibleDateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = PlausibleDateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = PlausibleDateField(label=_("From"), required=False)
+    end = PlausibleDateField(label=_("Until"), required=False)
 
     def clean(self) -> dict[str, Any]:
         super().clean()

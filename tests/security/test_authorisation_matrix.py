@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import Invitation
 from environments.models import Domain
 from placements.models import ActivityEntry, SupervisionAssignment, SupervisionRole, Week
+from placements.services import assignment_save
 from tests.security.matrix import LOGIN, ROLES, Case, db_snapshot, env_pk, statuses
 
 
@@ -136,13 +137,16 @@ def make_submitted_week(cast: Any) -> Week:
 
 
 def make_link_token(cast: Any) -> str:
-    external = SupervisionAssignment.objects.create(
-        placement=cast.placement,
-        name="Wendy Wijkteam",
-        email="wendy@buurtteam.example.org",
-        role=SupervisionRole.PRACTICE,
-        domain=Domain.SOCIAL,
-        signs_off=True,
+    # Through the service: Wendy takes signing off over (one signer per placement).
+    external = assignment_save(
+        assignment=SupervisionAssignment(
+            placement=cast.placement,
+            name="Wendy Wijkteam",
+            email="wendy@buurtteam.example.org",
+            role=SupervisionRole.PRACTICE,
+            domain=Domain.SOCIAL,
+            signs_off=True,
+        )
     )
     return make_submitted_week(cast).signoff_token(external.pk)
 

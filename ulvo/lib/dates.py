@@ -38,9 +38,21 @@ def validate_plausible_date(value: datetime.date) -> None:
         )
 
 
+class DateInput(forms.DateInput):
+    """A browser's date picker. Its value is always ISO (2026-08-01), whatever the
+    language: ``<input type="date">`` reads nothing else and shows an empty field for
+    the Dutch 01-08-2026."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class PlausibleDateField(forms.DateField):
     """A date in the window; a date picker offers only those days."""
 
+    widget = DateInput
     default_validators = [validate_plausible_date]
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
