@@ -22,8 +22,9 @@ from learning_networks.models import Attendance, SessionStatus
 from notifications import reminders
 from notifications.models import Kind, Notification, Report
 from notifications.reports import report_request
-from notifications.services import notify, signoff_requests_queue
+from notifications.services import notify
 from placements.models import Placement, PlacementStatus, Week, WeekStatus, week_start
+from placements.services import week_signoff_requests_queue
 from ulvo.lib.demo import DEMO_DOMAIN, DemoWriter
 
 # People per kind: enough to see the messages, few enough to read the terminal.
@@ -104,7 +105,7 @@ def _signoffs(environment: LearningEnvironment) -> int:
     ).select_related("placement")[:PER_KIND]
     for week in weeks:
         assert week.submitted_at is not None
-        queued += signoff_requests_queue(week=week)
+        queued += week_signoff_requests_queue(week=week)
         for assignment in week.placement.assignments.filter(signs_off=True).filter(
             Q(supervisor__isnull=False) | ~Q(email="")
         ):

@@ -96,30 +96,3 @@ def notifications_mark_read(*, user: User, notification_id: int | None = None) -
 def preferences_save(*, user: User, choices: dict[str, str]) -> None:
     for kind, delivery in choices.items():
         Preference.objects.update_or_create(user=user, kind=kind, defaults={"delivery": delivery})
-
-
-def signoff_requests_queue(*, week: Any) -> int:
-    """Queue the e-mail to each supervisor who signs off a just-submitted week.
-
-    Called inside ``week_submit``'s transaction. The key names the submission's
-    time: a resubmission after a return is a new request. ``notify`` leaves out a
-    supervisor who may no longer sign the week off (one who left the environment).
-    The workflow is the placement's: it moves to ``placements.services`` (#13).
-    """
-    assert week.submitted_at is not None
-    stamp = int(week.submitted_at.timestamp())
-    queued = 0
-    for assignment in week.placement.assignments.filter(signs_off=True).select_related(
-        "supervisor"
-    ):
-        if not assignment.contact_email:
-            continue
-        created = notify(
-            recipient=assignment.supervisor,
-            email="" if assignment.supervisor_id else assignment.email,
-            kind=Kind.SIGNOFF_REQUEST,
-            dedupe_key=f"signoff_request:{week.pk}:{stamp}:{assignment.pk}",
-            payload={"week": week.pk, "assignment": assignment.pk, "submitted": stamp},
-        )
-        queued += created is not None
-    return queued

@@ -14,8 +14,9 @@ from django.utils import formats, timezone, translation
 
 from notifications.models import Delivery, Kind, Notification, Preference, Status
 from notifications.outbox import backoff, notification_deliver
-from notifications.services import notify, signoff_requests_queue
+from notifications.services import notify
 from notifications.tasks import deliver_due_notifications, deliver_notification, send_digests
+from placements.services import week_signoff_requests_queue
 from tests.notifications.conftest import Clock
 from tests.notifications.factories import queue
 
@@ -362,7 +363,7 @@ def test_submitting_a_week_queues_the_signoff_request_in_the_outbox(cast: Any) -
         "assignment": row.payload["assignment"],
         "submitted": int(week.submitted_at.timestamp()),
     }
-    assert signoff_requests_queue(week=week) == 0  # Same submission: nothing new.
+    assert week_signoff_requests_queue(week=week) == 0  # Same submission: nothing new.
 
     deliver_due_notifications()
     assert [m.to for m in mail.outbox] == [["trainer@example.org"]]
