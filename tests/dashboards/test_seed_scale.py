@@ -4,11 +4,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Membership, User
-from ulvo.management.commands.seed_scale import REGION, Scale
 from environments.models import LearningEnvironment
 from learning_networks.models import Attendance, NetworkSession
 from placements.models import ActivityEntry, Placement
 from reflections.models import Reflection
+from ulvo.management.commands.seed_scale import REGION, Scale
 
 
 def test_seed_scale_tiny(db, settings) -> None:
