@@ -4,12 +4,13 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from environments.models import Domain, LearningEnvironment, OrganisationKind
 from placements.models import (
+    LOCKED_WEEK_STATUSES,
     MAX_DESCRIPTION,
     MAX_MINUTES,
     MAX_MINUTES_PER_DAY,
@@ -77,6 +78,7 @@ class ActivityEntryForm(forms.ModelForm):
     def __init__(self, *args: Any, placement: Placement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.placement = placement
+        self.locked_week: Week | None = None
         # Radio buttons need no empty "choose one" option: none is checked until chosen.
         cast(forms.ChoiceField, self.fields["setting"]).choices = Setting.choices
         self.fields["description"].help_text = _(
@@ -101,13 +103,29 @@ class ActivityEntryForm(forms.ModelForm):
                     "end": self.placement.end_date.strftime("%d-%m-%Y"),
                 }
             )
-        if (
-            Week.objects.filter(placement=self.placement, start=week_start(date))
-            .exclude(status=WeekStatus.RETURNED)
-            .exists()
-        ):
+        locked = Week.objects.filter(
+            placement=self.placement, start=week_start(date), status__in=LOCKED_WEEK_STATUSES
+        ).first()
+        if locked is not None:
+            # The page offers a link to that week, where the student can ask to reopen it.
+            self.locked_week = locked
+            names = {"start": formats.date_format(locked.start, "j F")}
+            if locked.status == WeekStatus.APPROVED:
+                raise forms.ValidationError(
+                    _(
+                        "The week of %(start)s has already been signed off, so nothing can be "
+                        "added to it. Forgot something? Ask your supervisor to reopen that week."
+                    )
+                    % names,
+                    code="week_approved",
+                )
             raise forms.ValidationError(
-                _("This week has been submitted for sign-off; choose another date.")
+                _(
+                    "The week of %(start)s is waiting for sign-off, so nothing can be added to "
+                    "it until your supervisor has reviewed it."
+                )
+                % names,
+                code="week_submitted",
             )
         return date
 
@@ -159,6 +177,40 @@ class ReviewForm(forms.Form):
         cleaned = self.cleaned_data
         if cleaned.get("action") == self.RETURN and not cleaned.get("comment", "").strip():
             self.add_error("comment", _("Tell the student what to change."))
+        return cleaned
+
+
+class ReopenRequestForm(forms.Form):
+    """The student asks to reopen a signed-off week."""
+
+    reason = forms.CharField(
+        label=_("What do you want to add?"),
+        max_length=MAX_DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_DESCRIPTION}),
+        help_text=_("For example the activity you forgot, and on which day. Do not name pupils."),
+    )
+
+
+class ReopenDecisionForm(forms.Form):
+    """The supervisor reopens the week or declines, saying why."""
+
+    REOPEN = "reopen"
+    DECLINE = "decline"
+
+    action = forms.ChoiceField(choices=[(REOPEN, _("Reopen the week")), (DECLINE, _("Decline"))])
+    comment = forms.CharField(
+        label=_("Comment for the student"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you decline."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        if cleaned.get("action") == self.DECLINE and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("Tell the student why you decline."))
         return cleaned
 
 

@@ -445,6 +445,16 @@ class WeekStatus(models.TextChoices):
     SUBMITTED = "submitted", _("submitted")
     APPROVED = "approved", _("approved")
     RETURNED = "returned", _("returned")
+    # Signed off, then opened again at the student's request: they add and resubmit.
+    REOPENED = "reopened", _("reopened")
+
+
+# A week that takes no new entries: it waits for sign-off, or has been signed off.
+LOCKED_WEEK_STATUSES = (WeekStatus.SUBMITTED, WeekStatus.APPROVED)
+
+# How long a supervisor may take back an approval they just gave (a wrong click in
+# the queue). The student is not notified of approvals, so time alone bounds it.
+APPROVAL_UNDO_WINDOW = datetime.timedelta(minutes=15)
 
 
 class WeekQuerySet(models.QuerySet["Week"]):
@@ -456,6 +466,29 @@ class WeekQuerySet(models.QuerySet["Week"]):
         signing = SupervisionAssignment.objects.active_for(user).signing_off()
         return self.filter(
             status=WeekStatus.SUBMITTED, placement_id__in=signing.values("placement_id")
+        )
+
+    def reopen_requested_of(self, user: User) -> WeekQuerySet:
+        """Signed-off weeks whose student asked this user, who signs off the
+        placement, to reopen them."""
+        if not user.is_authenticated:
+            return self.none()
+        signing = SupervisionAssignment.objects.active_for(user).signing_off()
+        return self.filter(
+            status=WeekStatus.APPROVED,
+            reopen_requested_at__isnull=False,
+            placement_id__in=signing.values("placement_id"),
+        )
+
+    def undoable_by(self, user: User, *, now: datetime.datetime) -> WeekQuerySet:
+        """Weeks this user approved so recently that they may still take it back."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            status=WeekStatus.APPROVED,
+            reviewer=user,
+            reviewed_at__gt=now - APPROVAL_UNDO_WINDOW,
+            reopen_requested_at__isnull=True,
         )
 
 
@@ -479,6 +512,9 @@ class Week(models.Model):
     )
     reviewer_name = models.CharField(_("reviewed by"), max_length=150, blank=True)
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    # Set while the student's request to reopen the signed-off week waits for the
+    # supervisor; the reason is in the week's history (WeekEvent).
+    reopen_requested_at = models.DateTimeField(_("reopening asked"), null=True, blank=True)
 
     objects = WeekQuerySet.as_manager()
 
@@ -489,6 +525,10 @@ class Week(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["placement", "start"], name="week_unique_per_placement"
+            ),
+            models.CheckConstraint(
+                condition=Q(reopen_requested_at__isnull=True) | Q(status=WeekStatus.APPROVED),
+                name="week_reopen_request_only_when_approved",
             ),
         ]
         indexes = [
@@ -505,6 +545,25 @@ class Week(models.Model):
     @property
     def end(self) -> datetime.date:
         return self.start + datetime.timedelta(days=6)
+
+    @property
+    def takes_entries(self) -> bool:
+        return self.status not in LOCKED_WEEK_STATUSES
+
+    @property
+    def reopen_pending(self) -> bool:
+        return self.reopen_requested_at is not None
+
+    def approval_undoable_by(self, user: User, *, now: datetime.datetime) -> bool:
+        """The one-row form of :meth:`WeekQuerySet.undoable_by`."""
+        return (
+            self.status == WeekStatus.APPROVED
+            and self.reviewer_id is not None
+            and self.reviewer_id == user.pk
+            and self.reviewed_at is not None
+            and self.reviewed_at > now - APPROVAL_UNDO_WINDOW
+            and self.reopen_requested_at is None
+        )
 
     SIGNOFF_SALT = "ulvo.placements.week-signoff"
 
@@ -547,13 +606,18 @@ class WeekEventAction(models.TextChoices):
     SUBMITTED = "submitted", _("submitted")
     APPROVED = "approved", _("approved")
     RETURNED = "returned", _("returned")
+    REOPEN_REQUESTED = "reopen_requested", _("asked to reopen")
+    REOPENED = "reopened", _("reopened")
+    REOPEN_DECLINED = "reopen_declined", _("reopening declined")
+    APPROVAL_UNDONE = "approval_undone", _("sign-off undone")
 
 
 class WeekEvent(models.Model):
-    """The history of a week: who submitted, approved or returned it, and when."""
+    """The history of a week: who submitted, approved or returned it, who asked to
+    reopen it and how that was answered, and when."""
 
     week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=10, choices=WeekEventAction)
+    action = models.CharField(_("action"), max_length=20, choices=WeekEventAction)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

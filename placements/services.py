@@ -11,6 +11,8 @@ from django.utils import timezone
 from accounts.audit import audit_before, audit_deleted, audit_saved
 from accounts.models import User
 from accounts.navigation import navigation_forget
+from notifications.models import Kind
+from notifications.services import notify
 from placements.models import (
     EDITABLE_STATUSES,
     SUPERVISOR_ROLES,
@@ -69,11 +71,19 @@ def _week_entries(placement: Placement, start: datetime.date) -> Any:
     return placement.entries.filter(date__gte=start, date__lte=start + datetime.timedelta(days=6))
 
 
+REVIEW_FIELDS = ["reviewed_at", "reviewer", "reviewer_name", "comment"]
+
+
+def _clear_review(week: Week) -> None:
+    week.reviewed_at = None
+    week.reviewer = None
+    week.reviewer_name = ""
+    week.comment = ""
+
+
 @transaction.atomic
 def week_submit(*, placement: Placement, start: datetime.date, student: User) -> Week:
     """Submit a week's draft and returned entries for sign-off."""
-    from notifications.services import signoff_requests_queue
-
     start = week_start(start)
     entries = _week_entries(placement, start).select_for_update()
     if not entries.filter(status__in=EDITABLE_STATUSES).exists():
@@ -90,7 +100,9 @@ def week_submit(*, placement: Placement, start: datetime.date, student: User) ->
     )
     week.status = WeekStatus.SUBMITTED
     week.submitted_at = now
-    week.save(update_fields=["status", "submitted_at"])
+    # A resubmission waits for a new review: the last one no longer speaks for it.
+    _clear_review(week)
+    week.save(update_fields=["status", "submitted_at", *REVIEW_FIELDS])
     WeekEvent.objects.create(
         week=week,
         action=WeekEventAction.SUBMITTED,
@@ -102,8 +114,34 @@ def week_submit(*, placement: Placement, start: datetime.date, student: User) ->
     home_forget_students([placement.student_id])  # the week waits on their home
     # Through the outbox: the requests commit with the week, and a broker
     # outage delays the e-mails instead of failing the submission.
-    signoff_requests_queue(week=week)
+    week_signoff_requests_queue(week=week)
     return week
+
+
+def week_signoff_requests_queue(*, week: Week) -> int:
+    """Queue the e-mail to the supervisor who signs off a just-submitted week.
+
+    Called inside ``week_submit``'s transaction. The key names the submission's
+    time: a resubmission after a return is a new request. ``notify`` leaves out a
+    supervisor who may no longer sign the week off (one who left the environment).
+    """
+    assert week.submitted_at is not None
+    stamp = int(week.submitted_at.timestamp())
+    queued = 0
+    for assignment in week.placement.assignments.filter(signs_off=True).select_related(
+        "supervisor"
+    ):
+        if not assignment.contact_email:
+            continue
+        created = notify(
+            recipient=assignment.supervisor,
+            email="" if assignment.supervisor_id else assignment.email,
+            kind=Kind.SIGNOFF_REQUEST,
+            dedupe_key=f"signoff_request:{week.pk}:{stamp}:{assignment.pk}",
+            payload={"week": week.pk, "assignment": assignment.pk, "submitted": stamp},
+        )
+        queued += created is not None
+    return queued
 
 
 def _review(
@@ -188,6 +226,133 @@ def week_return(
         comment=comment,
         via_link=via_link,
     )
+
+
+def _actor_name(user: User) -> str:
+    return user.full_name or user.email
+
+
+@transaction.atomic
+def week_approval_undo(*, week: Week, reviewer: User) -> Week:
+    """Take back an approval just given (see ``APPROVAL_UNDO_WINDOW``): the week
+    waits for sign-off again, as submitted."""
+    week = Week.objects.select_for_update().select_related("placement").get(pk=week.pk)
+    now = timezone.now()
+    if not week.approval_undoable_by(reviewer, now=now):
+        raise WeekError("not_undoable")
+    before = audit_before(week)
+    # A signed-off week took no new entries: all its approved entries are this approval's.
+    _week_entries(week.placement, week.start).filter(status=EntryStatus.APPROVED).update(
+        status=EntryStatus.SUBMITTED, updated_at=now
+    )
+    week.status = WeekStatus.SUBMITTED
+    _clear_review(week)
+    week.save(update_fields=["status", *REVIEW_FIELDS])
+    WeekEvent.objects.create(
+        week=week,
+        action=WeekEventAction.APPROVAL_UNDONE,
+        actor=reviewer,
+        actor_name=_actor_name(reviewer),
+        created_at=now,
+    )
+    audit_saved(week, before=before)
+    home_forget_students([week.placement.student_id])  # waiting again
+    return week
+
+
+@transaction.atomic
+def week_reopen_request(*, week: Week, student: User, reason: str) -> Week:
+    """The student asks to reopen a signed-off week (an activity was forgotten). The
+    request waits on the sign-off queue of the supervisor who signs off, who reopens
+    the week (:func:`week_reopen`) or declines (:func:`week_reopen_decline`)."""
+    week = Week.objects.select_for_update().select_related("placement").get(pk=week.pk)
+    if week.status != WeekStatus.APPROVED:
+        raise WeekError("not_approved")
+    if week.reopen_requested_at is not None:
+        raise WeekError("reopen_pending")
+    if not reason.strip():
+        raise WeekError("reason_required")
+    # Only a supervisor with an account sees the queue the request waits on.
+    if not week.placement.assignments.signing_off().filter(supervisor__isnull=False).exists():
+        raise WeekError("reopen_needs_account")
+    now = timezone.now()
+    week.reopen_requested_at = now
+    week.save(update_fields=["reopen_requested_at"])
+    WeekEvent.objects.create(
+        week=week,
+        action=WeekEventAction.REOPEN_REQUESTED,
+        actor=student,
+        actor_name=_actor_name(student),
+        comment=reason,
+        created_at=now,
+    )
+    return week
+
+
+def _pending_reopen(week: Week) -> Week:
+    week = Week.objects.select_for_update().select_related("placement").get(pk=week.pk)
+    if week.status != WeekStatus.APPROVED or week.reopen_requested_at is None:
+        raise WeekError("no_reopen_request")
+    return week
+
+
+@transaction.atomic
+def week_reopen(*, week: Week, reviewer: User, comment: str = "") -> Week:
+    """Agree to the student's request: the signed-off entries become drafts again,
+    and the week takes new entries until the student resubmits it."""
+    week = _pending_reopen(week)
+    before = audit_before(week)
+    now = timezone.now()
+    _week_entries(week.placement, week.start).filter(status=EntryStatus.APPROVED).update(
+        status=EntryStatus.DRAFT, updated_at=now
+    )
+    week.status = WeekStatus.REOPENED
+    week.reopen_requested_at = None
+    week.reviewed_at = now
+    week.reviewer = reviewer
+    week.reviewer_name = _actor_name(reviewer)
+    week.comment = comment
+    week.save(
+        update_fields=[
+            "status",
+            "reopen_requested_at",
+            "reviewed_at",
+            "reviewer",
+            "reviewer_name",
+            "comment",
+        ]
+    )
+    WeekEvent.objects.create(
+        week=week,
+        action=WeekEventAction.REOPENED,
+        actor=reviewer,
+        actor_name=week.reviewer_name,
+        comment=comment,
+        created_at=now,
+    )
+    audit_saved(week, before=before)
+    home_forget_students([week.placement.student_id])  # no longer signed off
+    return week
+
+
+@transaction.atomic
+def week_reopen_decline(*, week: Week, reviewer: User, comment: str) -> Week:
+    """Decline the student's request, saying why: the week stays signed off."""
+    if not comment.strip():
+        raise WeekError("reason_required")
+    week = _pending_reopen(week)
+    now = timezone.now()
+    week.reopen_requested_at = None
+    week.save(update_fields=["reopen_requested_at"])
+    WeekEvent.objects.create(
+        week=week,
+        action=WeekEventAction.REOPEN_DECLINED,
+        actor=reviewer,
+        actor_name=_actor_name(reviewer),
+        comment=comment,
+        created_at=now,
+    )
+    return week
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,8 +22,16 @@ from placements.access import (
     placement_for,
     week_for_review,
 )
-from placements.forms import ActivityEntryForm, PlacementForm, ReviewForm, SignoffNameForm
+from placements.forms import (
+    ActivityEntryForm,
+    PlacementForm,
+    ReopenDecisionForm,
+    ReopenRequestForm,
+    ReviewForm,
+    SignoffNameForm,
+)
 from placements.models import (
+    APPROVAL_UNDO_WINDOW,
     ActivityEntry,
     ActivityKind,
     EntryStatus,
@@ -32,6 +40,8 @@ from placements.models import (
     Setting,
     SupervisionAssignment,
     Week,
+    WeekEvent,
+    WeekEventAction,
     WeekStatus,
     contact_digest,
     week_start,
@@ -42,7 +52,11 @@ from placements.services import (
     activity_delete,
     activity_update,
     placement_save,
+    week_approval_undo,
     week_approve,
+    week_reopen,
+    week_reopen_decline,
+    week_reopen_request,
     week_return,
     week_submit,
 )
@@ -53,7 +67,28 @@ WEEK_ERRORS = {
     "already_approved": gettext_lazy("This week has already been signed off."),
     "not_submitted": gettext_lazy("This week is no longer waiting for sign-off."),
     "comment_required": gettext_lazy("Tell the student what to change."),
+    "not_approved": gettext_lazy("This week has not been signed off, so it needs no reopening."),
+    "reopen_pending": gettext_lazy("You have already asked to reopen this week."),
+    "reason_required": gettext_lazy("Say why."),
+    "reopen_needs_account": gettext_lazy(
+        "Your supervisor signs off through an e-mailed link and cannot reopen weeks in ULVO. "
+        "Contact them or your coordinator."
+    ),
+    "no_reopen_request": gettext_lazy("Nobody is asking to reopen this week (any more)."),
+    "not_undoable": gettext_lazy("This sign-off can no longer be undone."),
 }
+
+
+UNDO_MINUTES = int(APPROVAL_UNDO_WINDOW.total_seconds() // 60)
+
+
+def _week_names(week: Week) -> dict[str, str]:
+    """The student and the dates of a week, for messages that say which week."""
+    return {
+        "name": week.placement.student.full_name,
+        "start": formats.date_format(week.start, "j F"),
+        "end": formats.date_format(week.end, "j F Y"),
+    }
 
 
 def _week_param(request: AnyRequest, placement: Placement) -> datetime.date:
@@ -70,22 +105,53 @@ def _week_url(placement: Placement, start: datetime.date) -> str:
     return placement.get_absolute_url() + "?" + urlencode({"week": start.isoformat()})
 
 
+def _default_day(placement: Placement, start: datetime.date) -> datetime.date:
+    """The quick-log's date on a week's page: today when it lies in that week, else
+    that week's last placement day (a past week opened to add something to it)."""
+    today = min(max(timezone.localdate(), placement.start_date), placement.end_date)
+    end = start + datetime.timedelta(days=6)
+    if start <= today <= end or start > today:
+        return today
+    days = [start + datetime.timedelta(days=offset) for offset in range(7)]
+    on_site = [
+        day for day in days if day.isoweekday() in placement.days_on_site and placement.covers(day)
+    ]
+    if on_site:
+        return on_site[-1]
+    return min(max(start + datetime.timedelta(days=4), placement.start_date), placement.end_date)
+
+
+def _entry_form(placement: Placement, start: datetime.date) -> ActivityEntryForm:
+    return ActivityEntryForm(placement=placement, initial={"date": _default_day(placement, start)})
+
+
 def _week_context(placement: Placement, start: datetime.date) -> dict[str, object]:
     end = start + datetime.timedelta(days=6)
+    today = timezone.localdate()
     entries = list(placement.entries.filter(date__gte=start, date__lte=end))
     week = Week.objects.filter(placement=placement, start=start).prefetch_related("events").first()
+    events = list(week.events.all()) if week is not None else []
+    # Who signs off names the person a submitted week waits for, and whom to ask to reopen.
+    signer = placement.assignments.select_related("supervisor").filter(signs_off=True).first()
     logged = sum(entry.minutes for entry in entries)
     target = int(placement.hours_per_week * 60)
     days = []
     on_site = set(placement.days_on_site)
     at_institute = set(placement.days_at_institute)
-    for offset in range(5):
-        day = start + datetime.timedelta(days=offset)
+    weekdays = [start + datetime.timedelta(days=offset) for offset in range(5)]
+    # Placement days of this week still to come: submitting now locks them out.
+    to_come = [
+        day
+        for day in weekdays
+        if day.isoweekday() in on_site and day > today and placement.covers(day)
+    ]
+    for day in weekdays:
         days.append(
             {
                 "date": day,
                 "on_site": day.isoweekday() in on_site,
                 "at_institute": day.isoweekday() in at_institute,
+                "to_come": day in to_come,
                 "minutes": sum(e.minutes for e in entries if e.date == day),
             }
         )
@@ -96,7 +162,13 @@ def _week_context(placement: Placement, start: datetime.date) -> dict[str, objec
         "week_end": end,
         "entries": entries,
         "week": week,
+        "events": events,
+        "last_event": events[-1] if events else None,
+        "signer": signer,
+        "takes_entries": week is None or week.takes_entries,
         "days": days,
+        "days_to_come": to_come,
+        "days_to_come_labels": [formats.date_format(day, "l j F") for day in to_come],
         "logged_minutes": logged,
         "target_minutes": target,
         "progress": min(logged, target) if target else logged,
@@ -150,7 +222,8 @@ def placement_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if is_student or is_supervisor:
         context.update(_week_context(placement, start))
         if is_student:
-            context["form"] = ActivityEntryForm(placement=placement)
+            context["form"] = _entry_form(placement, start)
+            context["reopen_form"] = ReopenRequestForm()
     else:
         # Coordinators see activity only as totals.
         context["totals"] = _totals(placement)
@@ -164,19 +237,25 @@ def _render_week(
     request: AuthedRequest,
     placement: Placement,
     start: datetime.date,
+    *,
     form: ActivityEntryForm | None = None,
+    reopen_form: ReopenRequestForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The student's week: the section alone for htmx, else the whole page (a form
+    with errors, re-rendered without JavaScript)."""
     context: dict[str, object] = {
         "placement": placement,
         "is_student": True,
         "is_supervisor": False,
-        "form": form or ActivityEntryForm(placement=placement),
+        "form": form or _entry_form(placement, start),
+        "reopen_form": reopen_form or ReopenRequestForm(),
     }
     context.update(_week_context(placement, start))
-    return TemplateResponse(
-        request, "placements/placement_detail.html#week", context, status=status
-    )
+    template_name = "placements/placement_detail.html"
+    if request.htmx:
+        template_name += "#week"
+    return TemplateResponse(request, template_name, context, status=status)
 
 
 @require_POST
@@ -184,16 +263,12 @@ def entry_create(request: AuthedRequest, pk: int) -> HttpResponse:
     placement = placement_for(request.user, pk, log=True)
     form = ActivityEntryForm(request.POST, placement=placement)
     if not form.is_valid():
-        start = week_start(form.cleaned_data.get("date") or _week_param(request, placement))
-        if request.htmx:
-            return _render_week(request, placement, start, form, status=422)
-        context: dict[str, object] = {
-            "placement": placement,
-            "is_student": True,
-            "form": form,
-        }
-        context.update(_week_context(placement, start))
-        return TemplateResponse(request, "placements/placement_detail.html", context, status=422)
+        # The student stays on the week they were looking at (the form's ?week=).
+        if "week" in request.GET:
+            start = _week_param(request, placement)
+        else:
+            start = week_start(form.cleaned_data.get("date") or _week_param(request, placement))
+        return _render_week(request, placement, start, form=form, status=422)
     data = dict(form.cleaned_data)
     submission_key = data.pop("submission_key", None)
     entry = activity_create(placement=placement, submission_key=submission_key, **data)
@@ -263,6 +338,33 @@ def week_submit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect(_week_url(placement, start))
 
 
+@require_POST
+def week_reopen_request_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The student asks the supervisor who signs off to reopen a signed-off week."""
+    placement = placement_for(request.user, pk, log=True)
+    start = _week_param(request, placement)
+    form = ReopenRequestForm(request.POST)
+    if not form.is_valid():
+        return _render_week(request, placement, start, reopen_form=form, status=422)
+    week = Week.objects.filter(placement=placement, start=start).first()
+    try:
+        if week is None:
+            raise WeekError("not_approved")
+        week_reopen_request(week=week, student=request.user, reason=form.cleaned_data["reason"])
+    except WeekError as error:
+        messages.error(request, WEEK_ERRORS[str(error)])
+    else:
+        signer = placement.assignments.select_related("supervisor").filter(signs_off=True).first()
+        messages.success(
+            request,
+            _("Your request to reopen this week has been sent to %(name)s.")
+            % {"name": signer.display_name if signer else ""},
+        )
+    if request.htmx:
+        return _render_week(request, placement, start)
+    return redirect(_week_url(placement, start))
+
+
 def _totals(placement: Placement) -> dict[str, object]:
     """Hours over the whole placement, per setting, kind and status: one GROUP BY."""
     by_setting: dict[str, int] = {}
@@ -314,7 +416,9 @@ def placement_overview(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def signoff_queue(request: AuthedRequest) -> HttpResponse:
-    """Submitted weeks of the placements whose hours I sign off, oldest first."""
+    """Submitted weeks of the placements whose hours I sign off, oldest first; the
+    requests to reopen a signed-off week; and what I signed off so recently that I
+    may still undo it."""
     week_minutes = (
         ActivityEntry.objects.filter(
             placement_id=OuterRef("placement_id"),
@@ -334,37 +438,91 @@ def signoff_queue(request: AuthedRequest) -> HttpResponse:
         .annotate(logged_minutes=Coalesce(Subquery(week_minutes), 0))
         .order_by("start", "placement__student__full_name")[:500]
     )
-    return TemplateResponse(request, "placements/signoff_queue.html", {"weeks": weeks})
+    reasons = (
+        WeekEvent.objects.filter(week=OuterRef("pk"), action=WeekEventAction.REOPEN_REQUESTED)
+        .order_by("-created_at", "-pk")
+        .values("comment")[:1]
+    )
+    reopen_requests = list(
+        Week.objects.reopen_requested_of(request.user)
+        .select_related("placement__student", "placement__programme")
+        .annotate(reason=Subquery(reasons))
+        .order_by("reopen_requested_at")[:500]
+    )
+    just_signed_off = list(
+        Week.objects.undoable_by(request.user, now=timezone.now())
+        .select_related("placement__student")
+        .order_by("-reviewed_at")
+    )
+    return TemplateResponse(
+        request,
+        "placements/signoff_queue.html",
+        {
+            "weeks": weeks,
+            "reopen_requests": reopen_requests,
+            "just_signed_off": just_signed_off,
+            "undo_minutes": UNDO_MINUTES,
+        },
+    )
 
 
 def _review_context(week: Week) -> dict[str, object]:
     entries = list(week.placement.entries.filter(date__gte=week.start, date__lte=week.end))
+    events = list(week.events.select_related("actor"))
     return {
         "week": week,
         "placement": week.placement,
         "entries": entries,
-        "events": list(week.events.select_related("actor")),
+        "events": events,
+        "last_event": events[-1] if events else None,
         "logged_minutes": sum(entry.minutes for entry in entries),
     }
+
+
+def _render_review(
+    request: AuthedRequest,
+    week: Week,
+    *,
+    form: ReviewForm | None = None,
+    reopen_form: ReopenDecisionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The review page shows what the week's state allows: approve or return a
+    submitted week, answer a request to reopen it, or undo an approval just given."""
+    context = _review_context(week)
+    context.update(
+        {
+            "form": form or ReviewForm(),
+            "reopen_form": reopen_form or ReopenDecisionForm(),
+            "may_undo": week.approval_undoable_by(request.user, now=timezone.now()),
+            "undo_minutes": UNDO_MINUTES,
+        }
+    )
+    return TemplateResponse(request, "placements/week_review.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def week_review(request: AuthedRequest, week_pk: int) -> HttpResponse:
     week = week_for_review(request.user, week_pk)
-    data = request.POST if request.method == "POST" else None
-    form = ReviewForm(data)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                _apply_review(form, week=week, reviewer=request.user)
-            except WeekError as error:
-                messages.error(request, WEEK_ERRORS[str(error)])
-            return redirect("placements:signoff_queue")
-        status = 422
-    context = _review_context(week)
-    context["form"] = form
-    return TemplateResponse(request, "placements/week_review.html", context, status=status)
+    if request.method == "GET":
+        return _render_review(request, week)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _render_review(request, week, form=form, status=422)
+    try:
+        _apply_review(form, week=week, reviewer=request.user)
+    except WeekError as error:
+        messages.error(request, WEEK_ERRORS[str(error)])
+    else:
+        if form.cleaned_data["action"] == ReviewForm.APPROVE:
+            _approved_message(request, week)
+        else:
+            messages.success(
+                request,
+                _("You returned the week of %(start)s to %(end)s to %(name)s with your comment.")
+                % _week_names(week),
+            )
+    return redirect("placements:signoff_queue")
 
 
 def _apply_review(
@@ -395,6 +553,14 @@ def _apply_review(
         )
 
 
+def _approved_message(request: AuthedRequest, week: Week) -> None:
+    # The queue it leads to offers the undo (signoff_queue.html, "just signed off").
+    messages.success(
+        request,
+        _("You signed off the week of %(start)s to %(end)s of %(name)s.") % _week_names(week),
+    )
+
+
 @require_POST
 def week_approve_quick(request: AuthedRequest, week_pk: int) -> HttpResponse:
     """The common case in one click, from the queue."""
@@ -404,10 +570,52 @@ def week_approve_quick(request: AuthedRequest, week_pk: int) -> HttpResponse:
     except WeekError as error:
         messages.error(request, WEEK_ERRORS[str(error)])
     else:
+        _approved_message(request, week)
+    return redirect("placements:signoff_queue")
+
+
+@require_POST
+def week_approval_undo_view(request: AuthedRequest, week_pk: int) -> HttpResponse:
+    """Take back an approval just given: the week waits in the queue again."""
+    week = week_for_review(request.user, week_pk)
+    try:
+        week_approval_undo(week=week, reviewer=request.user)
+    except WeekError as error:
+        messages.error(request, WEEK_ERRORS[str(error)])
+    else:
         messages.success(
             request,
-            _("Week of %(name)s signed off.") % {"name": week.placement.student.full_name},
+            _(
+                "Sign-off undone: the week of %(start)s to %(end)s of %(name)s is waiting for "
+                "your sign-off again."
+            )
+            % _week_names(week),
         )
+    return redirect("placements:signoff_queue")
+
+
+@require_POST
+def week_reopen_view(request: AuthedRequest, week_pk: int) -> HttpResponse:
+    """Answer the student's request to reopen a signed-off week: reopen or decline."""
+    week = week_for_review(request.user, week_pk)
+    form = ReopenDecisionForm(request.POST)
+    if not form.is_valid():
+        return _render_review(request, week, reopen_form=form, status=422)
+    comment = form.cleaned_data["comment"].strip()
+    try:
+        if form.cleaned_data["action"] == ReopenDecisionForm.REOPEN:
+            week_reopen(week=week, reviewer=request.user, comment=comment)
+            text = _(
+                "You reopened the week of %(start)s to %(end)s of %(name)s: they can add to it "
+                "and submit it again."
+            )
+        else:
+            week_reopen_decline(week=week, reviewer=request.user, comment=comment)
+            text = _("You declined to reopen the week of %(start)s to %(end)s of %(name)s.")
+    except WeekError as error:
+        messages.error(request, WEEK_ERRORS[str(error)])
+    else:
+        messages.success(request, text % _week_names(week))
     return redirect("placements:signoff_queue")
 
 
@@ -492,7 +700,10 @@ def signoff_link(request: AnyRequest, token: str) -> HttpResponse:
             return TemplateResponse(
                 request,
                 "placements/signoff_link.html",
-                {"done": True, "week": Week.objects.get(pk=week.pk)},
+                {
+                    "done": True,
+                    "week": Week.objects.select_related("placement__student").get(pk=week.pk),
+                },
             )
         status = 422
     context = _review_context(week)

@@ -324,6 +324,8 @@ def test_the_queue_lists_the_submitted_weeks_i_sign_off_with_their_hours(
         supervised_placement(cast, "Anna Goedgekeurd"), 60, day=today() - datetime.timedelta(7)
     )
     week_approve(week=approved, reviewer=cast.supervisor)
+    # Long enough ago that it is no longer offered for undoing.
+    Week.objects.filter(pk=approved.pk).update(reviewed_at=timezone.now() - datetime.timedelta(1))
     submit(supervised_placement(cast, "Gijs Begeleid", signs_off=False), 60)
     submit(PlacementFactory(student=UserFactory(full_name="Vera Vreemd")), 60)
 
@@ -383,7 +385,11 @@ def test_one_click_approve_locks_the_week(cast: Any, supervisor: Client) -> None
         False,
     )
     queue = supervisor.get(response["Location"]).content.decode()
-    assert "Week of Sanne Student signed off." in queue
+    # The confirmation names the student and the week.
+    assert (
+        f"You signed off the week of {week.start.day} {week.start:%B} to "
+        f"{week.end.day} {week.end:%B %Y} of Sanne Student."
+    ) in queue
 
     entry = cast.placement.entries.first()
     student = as_user(Client(), cast.student)
