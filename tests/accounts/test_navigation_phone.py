@@ -172,3 +172,31 @@ def test_each_coordinated_environment_has_a_dropdown_with_five_links_on_a_deskto
     expect(page).to_have_url(live_server.url + reports)
     expect(page.locator(f'header a[href="{reports}"]')).to_have_attribute("aria-current", "page")
     assert violations(page) == []
+
+
+def test_the_unread_count_is_on_the_closed_menu_on_a_phone(
+    transactional_db: None, cast: Any, live_server: Any, page: Page
+) -> None:
+    """With the menu closed the notifications link is out of sight; its count is not:
+    it is on the menu button, which names it for a screen reader."""
+    from tests.notifications.factories import queue
+
+    for n in range(3):
+        queue(cast.student, key=f"phone-unread:{n}")
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, cast.student)
+    page.goto(live_server.url + reverse("home"))
+
+    menu = page.locator("header .nav-menu > summary")
+    expect(page.locator(f'header a[href="{reverse("notifications:list")}"]')).to_be_hidden()
+    expect(menu.locator(".badge")).to_be_visible()
+    expect(menu.locator(".badge")).to_have_text("3")
+    with translation.override("nl"):
+        unread = translation.ngettext(
+            "%(counter)s unread notification", "%(counter)s unread notifications", 3
+        ) % {"counter": 3}
+    expect(menu).to_have_accessible_name(re.compile(rf"^{dutch('Menu')}\W+{unread}$"))
+    box = page.locator("header.site-header").bounding_box()
+    assert box is not None and box["height"] <= 0.25 * PHONE["height"], box
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert violations(page) == []
