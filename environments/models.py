@@ -25,6 +25,14 @@ class Level(models.TextChoices):
     WO = "wo", _("wo")
 
 
+class HolidayRegion(models.TextChoices):
+    """The school-holiday regions of the Netherlands (Rijksoverheid's regio-indeling)."""
+
+    NORTH = "noord", _("north")
+    MIDDLE = "midden", _("middle")
+    SOUTH = "zuid", _("south")
+
+
 class OrganisationKind(models.TextChoices):
     SCHOOL = "school", _("training school")
     NEIGHBOURHOOD = "neighbourhood", _("neighbourhood organisation")
@@ -164,6 +172,14 @@ class LearningEnvironment(models.Model):
         related_name="environments",
         blank=True,
         verbose_name=_("partner organisations"),
+    )
+    # Utrecht, where ULVO started, lies in the middle region.
+    holiday_region = models.CharField(
+        _("school-holiday region"),
+        max_length=6,
+        choices=HolidayRegion,
+        default=HolidayRegion.MIDDLE,
+        help_text=_("The region whose school holidays the schools of this environment follow."),
     )
 
     objects = LearningEnvironmentQuerySet.as_manager()

@@ -2,10 +2,12 @@ from django.contrib import admin
 
 from learning_networks.models import (
     Attendance,
+    ClosedDay,
     LearningLine,
     LearningNetwork,
     NetworkMembership,
     NetworkSession,
+    SchoolHoliday,
     SessionFeedback,
     Unavailability,
 )
@@ -59,3 +61,21 @@ class SessionFeedbackAdmin(PrivateTextAdmin):
 class UnavailabilityAdmin(PrivateTextAdmin):
     list_display = ["user", "starts_at", "ends_at"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(SchoolHoliday)
+class SchoolHolidayAdmin(PrivateTextAdmin):
+    """The official school holidays, shipped for the coming years; staff add the next
+    school year when the Rijksoverheid publishes it."""
+
+    list_display = ["kind", "school_year", "region", "first_day", "last_day"]
+    list_filter = ["region", "school_year", "kind"]
+    date_hierarchy = "first_day"
+
+
+@admin.register(ClosedDay)
+class ClosedDayAdmin(PrivateTextAdmin):
+    list_display = ["reason", "environment", "first_day", "last_day"]
+    list_filter = ["environment"]
+    search_fields = ["reason"]
+    date_hierarchy = "first_day"

@@ -7,11 +7,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from environments.models import Domain, LearningEnvironment, Programme
+from accounts.models import Membership, User
+from environments.models import Domain, LearningEnvironment, OrganisationKind, Programme
 from learning_networks.models import LearningLine, LearningNetwork, NetworkSession
 from placements.models import Weekday
 from ulvo.lib.dates import PlausibleDateField, PlausibleDateTimeField
+from ulvo.lib.formats import lazy_duration, short_date
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -105,7 +106,8 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 class SessionForm(forms.ModelForm):
-    """All a planner sets; status, uid and sequence change only through the services."""
+    """All a planner sets; status, uid and sequence change only through the services,
+    and a session's place in its learning line follows from its date (``session_save``)."""
 
     audience_domains = forms.MultipleChoiceField(
         label=_("For domains"),
@@ -113,13 +115,6 @@ class SessionForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave empty for every domain."),
-    )
-    position = forms.IntegerField(
-        label=_("Position in the learning line"),
-        min_value=1,
-        max_value=999,
-        required=False,
-        help_text=_("Leave empty to put the session at the end of the line."),
     )
 
     class Meta:
@@ -135,7 +130,6 @@ class SessionForm(forms.ModelForm):
             "audience_programmes",
             "audience_domains",
             "line",
-            "position",
             "preparation_notes",
         ]
         field_classes = {"starts_at": PlausibleDateTimeField, "ends_at": PlausibleDateTimeField}
@@ -164,6 +158,40 @@ class SessionForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["starts_at"] = timezone.localtime(self.instance.starts_at)
             self.initial["ends_at"] = timezone.localtime(self.instance.ends_at)
+
+    def facilitator_groups(self) -> list[dict[str, Any]]:
+        """The facilitator checkboxes by organisation, professionals first (schools,
+        neighbourhood organisations, institutes, each by name), then the students by
+        programme, then who has neither; in one query."""
+        group_of: dict[int, tuple[tuple[int, int, str], str]] = {}
+        kind_order = {kind: index for index, kind in enumerate(OrganisationKind.values)}
+        for membership in (
+            Membership.objects.filter(environment=self.network.environment, is_active=True)
+            .select_related("organisation", "programme")
+            .order_by("pk")
+        ):
+            if membership.organisation is not None:
+                name = membership.organisation.name
+                key = (0, kind_order.get(membership.organisation.kind, 9), name.casefold())
+                label = name
+            elif membership.programme is not None:
+                name = membership.programme.name
+                key = (1, 0, name.casefold())
+                label = str(_("Students of %(programme)s") % {"programme": name})
+            else:
+                key, label = (2, 0, ""), str(_("Other people"))
+            # A professional's organisation wins over another role in the environment.
+            if membership.user_id not in group_of or key < group_of[membership.user_id][0]:
+                group_of[membership.user_id] = (key, label)
+        groups: dict[tuple[int, int, str], dict[str, Any]] = {}
+        for box in self["facilitators"]:
+            key, label = group_of.get(int(str(box.data["value"])), ((2, 0, ""), ""))
+            group = groups.setdefault(
+                key, {"label": label or _("Other people"), "boxes": [], "checked": False}
+            )
+            group["boxes"].append(box)
+            group["checked"] = group["checked"] or bool(box.data["selected"])
+        return [groups[key] for key in sorted(groups)]
 
     def prefill(self, params: Any) -> None:
         """Take start, end and programmes from the date finder's link, where they are valid."""
@@ -196,18 +224,10 @@ class SessionForm(forms.ModelForm):
                 self.add_error(
                     name,
                     _("Choose a moment within the school year (%(first)s to %(last)s).")
-                    % {"first": first.strftime("%d-%m-%Y"), "last": last.strftime("%d-%m-%Y")},
+                    % {"first": short_date(first), "last": short_date(last)},
                 )
         if starts and ends and ends - starts > datetime.timedelta(hours=12):
             self.add_error("ends_at", _("A session lasts at most 12 hours."))
-        line = cleaned.get("line")
-        if line is not None and not cleaned.get("position"):
-            others = (
-                line.sessions.exclude(pk=self.instance.pk) if self.instance.pk else line.sessions
-            )
-            cleaned["position"] = others.count() + 1
-        elif not cleaned.get("position"):
-            cleaned["position"] = 1
         return cleaned
 
     def save(self, commit: bool = False) -> NetworkSession:
@@ -217,9 +237,7 @@ class SessionForm(forms.ModelForm):
         return session
 
 
-DURATION_CHOICES = [
-    (minutes, f"{minutes // 60}:{minutes % 60:02d}") for minutes in range(60, 241, 30)
-]
+DURATION_CHOICES = [(minutes, lazy_duration(minutes)) for minutes in range(60, 241, 30)]
 START_TIMES = ["08:30", "09:00", "10:00", "11:00", "13:00", "14:00", "15:30", "16:00"]
 DEFAULT_START_TIMES = ["09:00", "13:00", "15:30"]
 MAX_PERIOD_DAYS = 92
@@ -228,9 +246,7 @@ MAX_PERIOD_DAYS = 92
 class DateFinderForm(forms.Form):
     first_day = PlausibleDateField(label=_("From"))
     last_day = PlausibleDateField(label=_("Until"))
-    duration = forms.TypedChoiceField(
-        label=_("Duration (hours:minutes)"), choices=DURATION_CHOICES, coerce=int
-    )
+    duration = forms.TypedChoiceField(label=_("Duration"), choices=DURATION_CHOICES, coerce=int)
     start_times = forms.MultipleChoiceField(
         label=_("Start times"),
         choices=[(value, value) for value in START_TIMES],
@@ -291,8 +307,8 @@ class DateFinderForm(forms.Form):
                     "first_day",
                     _("Choose a period within the school year (%(first)s to %(last)s).")
                     % {
-                        "first": year_first.strftime("%d-%m-%Y"),
-                        "last": year_last.strftime("%d-%m-%Y"),
+                        "first": short_date(year_first),
+                        "last": short_date(year_last),
                     },
                 )
         return cleaned

@@ -1,19 +1,27 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from environments.models import Domain, LearningEnvironment, Organisation, Programme
+from environments.models import (
+    Domain,
+    HolidayRegion,
+    LearningEnvironment,
+    Organisation,
+    Programme,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -352,6 +360,126 @@ class Unavailability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.starts_at:%d-%m-%Y} – {self.ends_at:%d-%m-%Y}"
+
+
+class HolidayKind(models.TextChoices):
+    AUTUMN = "autumn", _("autumn holiday")
+    CHRISTMAS = "christmas", _("Christmas holiday")
+    SPRING = "spring", _("spring holiday")
+    MAY = "may", _("May holiday")
+    SUMMER = "summer", _("summer holiday")
+    EASTER_MONDAY = "easter_monday", _("Easter Monday")
+    KINGS_DAY = "kings_day", _("King's Day")
+    ASCENSION = "ascension", _("Ascension Day")
+    WHIT_MONDAY = "whit_monday", _("Whit Monday")
+
+
+class SchoolHolidayQuerySet(models.QuerySet["SchoolHoliday"]):
+    def overlapping(
+        self, region: str, first_day: datetime.date, last_day: datetime.date
+    ) -> SchoolHolidayQuerySet:
+        """The holidays of a region with a day between ``first_day`` and ``last_day``."""
+        return self.filter(region=region, first_day__lte=last_day, last_day__gte=first_day)
+
+
+class SchoolHoliday(models.Model):
+    """Days the schools of a holiday region are closed: the school holidays the
+    Rijksoverheid sets or advises, and the public holidays that fall outside them.
+
+    Shipped as data for the coming school years (a data migration) and kept up to
+    date by staff in the management site.
+    """
+
+    region = models.CharField(_("region"), max_length=6, choices=HolidayRegion)
+    kind = models.CharField(_("holiday"), max_length=15, choices=HolidayKind)
+    school_year = models.CharField(
+        _("school year"),
+        max_length=9,
+        help_text=_("For example 2026-2027."),
+        validators=[
+            RegexValidator(r"^[0-9]{4}-[0-9]{4}$", _("Write the school year as 2026-2027."))
+        ],
+    )
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+
+    objects = SchoolHolidayQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first_day", "region"]
+        verbose_name = _("school holiday")
+        verbose_name_plural = _("school holidays")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "school_year", "kind"], name="school_holiday_once_a_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")),
+                name="school_holiday_ends_after_start",
+            ),
+        ]
+        indexes = [
+            # overlapping(): a region's holidays around the date finder's period.
+            models.Index(fields=["region", "last_day"], name="school_holiday_region_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.school_year} ({self.get_region_display()})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.first_day and self.last_day and self.last_day < self.first_day:
+            raise ValidationError({"last_day": _("The last day lies before the first day.")})
+
+
+class ClosedDayQuerySet(models.QuerySet["ClosedDay"]):
+    def overlapping(
+        self, environment: LearningEnvironment, first_day: datetime.date, last_day: datetime.date
+    ) -> ClosedDayQuerySet:
+        """The environment's closed days between ``first_day`` and ``last_day``."""
+        return self.filter(
+            environment=environment, first_day__lte=last_day, last_day__gte=first_day
+        )
+
+
+class ClosedDay(models.Model):
+    """A day, or a run of days, on which an environment plans no sessions: a study
+    day of the schools, a neighbourhood centre that is closed."""
+
+    environment = models.ForeignKey(
+        LearningEnvironment,
+        on_delete=models.CASCADE,
+        related_name="closed_days",
+        verbose_name=_("learning environment"),
+    )
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=150)
+
+    objects = ClosedDayQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first_day"]
+        verbose_name = _("closed day")
+        verbose_name_plural = _("closed days")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")),
+                name="closed_day_ends_after_start",
+            ),
+        ]
+        indexes = [
+            # overlapping(): an environment's closed days around the date finder's period.
+            models.Index(fields=["environment", "last_day"], name="closed_day_environment_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} ({self.first_day:%d-%m-%Y})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.first_day and self.last_day and self.last_day < self.first_day:
+            raise ValidationError({"last_day": _("The last day lies before the first day.")})
 
 
 def hash_token(token: str) -> str:

@@ -43,8 +43,15 @@ pedagogical students is not penalised on any slot. ``SlotScore.score`` holds the
 of criteria 1--4; ``rank`` is the position, starting at 1. The ordering is a total
 order on the given input, so the same input always gives the same output.
 
-The texts (``explanation`` and ``warnings``) are translated with ``gettext`` at call
-time, in the active language.
+Closed days
+-----------
+School holidays and the days an environment is closed are no candidates at all:
+``candidate_slots`` leaves out ``exclude_dates`` (``closed_dates`` turns
+``Closure`` periods into those dates), and ``closures_note`` says which closures
+left days of the period out, or that none was left.
+
+The texts (``explanation``, ``warnings`` and the note) are translated with
+``gettext`` at call time, in the active language.
 
 Cost: participants become bits of Python integers (one bit per participant), so a slot
 costs a handful of big-integer ANDs and popcounts per programme and domain instead of a
@@ -62,7 +69,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import compress
 from zoneinfo import ZoneInfo
 
-from django.utils import dateformat
+from django.utils import dateformat, formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -144,6 +151,85 @@ class SlotScore:
     score: tuple[int, int, float, int]
     explanation: str
     warnings: tuple[str, ...]
+    # The warnings in a few words, for a one-line summary; empty when nothing is missing.
+    shortfall: str = ""
+
+
+@dataclass(frozen=True)
+class Closure:
+    """Days on which no session is planned: a school holiday, a closed day."""
+
+    first_day: date
+    last_day: date
+    label: str
+
+    def __post_init__(self) -> None:
+        if self.last_day < self.first_day:
+            raise ValueError("A closure must end on or after its first day.")
+
+    def days(self, first_day: date, last_day: date) -> Iterable[date]:
+        """Its days between ``first_day`` and ``last_day``, both inclusive."""
+        day = max(self.first_day, first_day)
+        while day <= min(self.last_day, last_day):
+            yield day
+            day += timedelta(days=1)
+
+
+def closed_dates(
+    closures: Iterable[Closure], *, first_day: date, last_day: date
+) -> frozenset[date]:
+    """The days between ``first_day`` and ``last_day`` that some closure covers."""
+    return frozenset(day for closure in closures for day in closure.days(first_day, last_day))
+
+
+def closures_note(
+    closures: Sequence[Closure],
+    *,
+    first_day: date,
+    last_day: date,
+    weekdays: Collection[int] = WORKING_DAYS,
+) -> str:
+    """Why days of the period are not considered, in a sentence; empty when none are.
+
+    Only closures that cover a day of an allowed weekday count: a holiday that
+    touches the period on a Saturday changes nothing when Saturdays are not asked.
+    """
+    allowed = frozenset(weekdays)
+    hitting = [
+        closure
+        for closure in sorted(closures, key=lambda item: (item.first_day, item.label))
+        if any(day.isoweekday() in allowed for day in closure.days(first_day, last_day))
+    ]
+    if not hitting:
+        return ""
+    names = join_names(
+        [
+            _("%(label)s (%(first)s to %(last)s)")
+            % {
+                "label": closure.label,
+                "first": formats.date_format(closure.first_day, "SHORT_DATE_FORMAT"),
+                "last": formats.date_format(closure.last_day, "SHORT_DATE_FORMAT"),
+            }
+            if closure.last_day != closure.first_day
+            else _("%(label)s (%(day)s)")
+            % {
+                "label": closure.label,
+                "day": formats.date_format(closure.first_day, "SHORT_DATE_FORMAT"),
+            }
+            for closure in hitting
+        ]
+    )
+    closed = closed_dates(hitting, first_day=first_day, last_day=last_day)
+    day = first_day
+    while day <= last_day:
+        if day.isoweekday() in allowed and day not in closed:
+            return _("Not considered, because nobody plans a session then: %(closures)s.") % {
+                "closures": names
+            }
+        day += timedelta(days=1)
+    return _("Every day of this period is closed: %(closures)s. Choose another period.") % {
+        "closures": names
+    }
 
 
 def candidate_slots(
@@ -370,9 +456,10 @@ class _Draft:
         return self.score[3]
 
 
-def _join(names: Sequence[str]) -> str:
-    if len(names) == 1:
-        return names[0]
+def join_names(names: Sequence[str]) -> str:
+    """Names as "a, b and c", in the active language."""
+    if len(names) < 2:
+        return "".join(names)
     return _("%(items)s and %(last)s") % {"items": ", ".join(names[:-1]), "last": names[-1]}
 
 
@@ -422,7 +509,7 @@ def _finish(
                     "The %(domains)s domains are missing entirely.",
                     len(labels),
                 )
-                % {"domains": _join(labels)}
+                % {"domains": join_names(labels)}
             )
         else:
             sentences.append(_all_domains_sentence(draft.per_domain, numbers))
@@ -434,7 +521,7 @@ def _finish(
                     "%(programmes)s are missing entirely.",
                     len(names),
                 )
-                % {"programmes": _join(names)}
+                % {"programmes": join_names(names)}
             )
         else:
             sentences.append(_("Every programme is represented."))
@@ -456,6 +543,7 @@ def _finish(
             )
 
     return SlotScore(
+        shortfall=_shortfall(missing_domains, missing_programmes, total=total, expected=expected),
         slot=draft.slot,
         rank=rank,
         expected=expected,
@@ -469,6 +557,33 @@ def _finish(
         explanation=" ".join(sentences),
         warnings=tuple(warnings),
     )
+
+
+def _shortfall(
+    missing_domains: Sequence[GroupCount],
+    missing_programmes: Sequence[GroupCount],
+    *,
+    total: int,
+    expected: int,
+) -> str:
+    if not total:
+        return ""
+    if not expected:
+        return _("nobody can come")
+    if missing_domains:
+        labels = [group.label for group in missing_domains]
+        return ngettext(
+            "without the %(domains)s domain", "without the %(domains)s domains", len(labels)
+        ) % {"domains": join_names(labels)}
+    if len(missing_programmes) > 2:
+        return ngettext(
+            "without %(count)s programme", "without %(count)s programmes", len(missing_programmes)
+        ) % {"count": len(missing_programmes)}
+    if missing_programmes:
+        return _("without %(programmes)s") % {
+            "programmes": join_names([group.name for group in missing_programmes])
+        }
+    return ""
 
 
 def _all_domains_sentence(per_domain: Sequence[GroupCount], numbers: dict[str, int]) -> str:

@@ -1,4 +1,5 @@
-"""The date finder's input: a network's members as the planner sees them.
+"""The date finder's input: a network's members as the planner sees them, and the
+days nobody plans on.
 
 :mod:`learning_networks.planner` takes plain data and runs no queries; this module is
 its other half, the one place that turns memberships, placements, declared
@@ -13,8 +14,15 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from environments.models import Domain, OrganisationKind, Programme
-from learning_networks.models import Attendance, LearningNetwork, SessionStatus, Unavailability
-from learning_networks.planner import WORKING_DAYS, Participant
+from learning_networks.models import (
+    Attendance,
+    ClosedDay,
+    LearningNetwork,
+    SchoolHoliday,
+    SessionStatus,
+    Unavailability,
+)
+from learning_networks.planner import WORKING_DAYS, Closure, Participant
 from placements.models import Placement, PlacementStatus, mask_to_weekdays
 
 # A professional's domain, for the count of professionals only: the planner weighs
@@ -141,3 +149,22 @@ def _busy(
     ):
         busy.setdefault(user_id, []).append((starts, ends))
     return busy
+
+
+def network_closures(
+    network: LearningNetwork, *, first_day: datetime.date, last_day: datetime.date
+) -> list[Closure]:
+    """The school holidays of the environment's region and its closed days that touch
+    the period, as the planner sees them, in two queries."""
+    environment = network.environment
+    closures = [
+        Closure(holiday.first_day, holiday.last_day, holiday.get_kind_display())
+        for holiday in SchoolHoliday.objects.overlapping(
+            environment.holiday_region, first_day, last_day
+        )
+    ]
+    closures += [
+        Closure(closed.first_day, closed.last_day, closed.reason)
+        for closed in ClosedDay.objects.overlapping(environment, first_day, last_day)
+    ]
+    return closures

@@ -83,8 +83,10 @@ def session_save(
 
     Any change a calendar would show raises the event's sequence number.
     """
+    previous_line_id = None
     if session.pk:
         previous = NetworkSession.objects.select_for_update().get(pk=session.pk)
+        previous_line_id = previous.line_id
         if (
             previous.starts_at,
             previous.ends_at,
@@ -104,11 +106,27 @@ def session_save(
     session.save()
     session.facilitators.set(facilitators)
     session.audience_programmes.set(audience_programmes)
+    line_order_by_date(line_ids={session.line_id, previous_line_id})
+    if session.line_id is not None:
+        session.refresh_from_db(fields=["position"])
     if session.status in (SessionStatus.PLANNED, SessionStatus.HELD):
         session_invite(session=session)
     # Its theme and time show among the attendees' recent sessions.
     home_forget_students(session.attendances.values_list("user_id", flat=True))
     return session
+
+
+def line_order_by_date(*, line_ids: Iterable[int | None]) -> None:
+    """Number the sessions of these learning lines by date: what comes before in a
+    line is what takes place before, whenever a session was added or moved."""
+    for line_id in line_ids:
+        if line_id is None:
+            continue
+        sessions = list(NetworkSession.objects.filter(line_id=line_id).order_by("starts_at", "pk"))
+        for position, line_session in enumerate(sessions, 1):
+            line_session.position = position
+        # Only the position: a renumbering is no change a calendar would show.
+        NetworkSession.objects.bulk_update(sessions, ["position"])
 
 
 @transaction.atomic

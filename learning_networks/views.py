@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role, User
+from accounts.models import Membership, Role, User
 from environments.access import environment_for
 from learning_networks.access import manages_network, network_for, session_for
 from learning_networks.forms import (
@@ -30,14 +30,23 @@ from learning_networks.models import (
     LearningLine,
     LearningNetwork,
     NetworkMembership,
+    NetworkSession,
     SessionStatus,
 )
-from learning_networks.planner import SlotScore, candidate_slots, rank_slots
-from learning_networks.planner_input import network_participants
+from learning_networks.planner import (
+    SlotScore,
+    candidate_slots,
+    closed_dates,
+    closures_note,
+    join_names,
+    rank_slots,
+)
+from learning_networks.planner_input import network_closures, network_participants
 from learning_networks.services import (
     SessionError,
     network_member_remove,
     network_member_set,
+    session_audience,
     session_cancel,
     session_publish,
     session_save,
@@ -52,7 +61,9 @@ SESSION_ERRORS = {
     "not_a_draft": gettext_lazy("Only a draft session can be published."),
     "in_the_past": gettext_lazy("This session lies in the past; change its date first."),
 }
+# The best few times in one line each, and a few more behind "more times".
 TOP_SLOTS = 10
+SHOWN_SLOTS = 5
 
 
 # --- Networks -------------------------------------------------------------------------
@@ -141,9 +152,7 @@ def network_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         network.lines.prefetch_related(
             Prefetch(
                 "sessions",
-                queryset=_visible_sessions(network, manager=manager).order_by(
-                    "position", "starts_at"
-                ),
+                queryset=_visible_sessions(network, manager=manager).order_by("starts_at", "pk"),
             )
         )
     )
@@ -301,7 +310,7 @@ def line_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     sessions = list(
         _visible_sessions(line.network, manager=manager)
         .filter(line=line)
-        .order_by("position", "starts_at")
+        .order_by("starts_at", "pk")
     )
     steps = [
         {
@@ -370,16 +379,93 @@ def session_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-def session_publish_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    session = session_for(request.user, pk, manage=True)
-    try:
-        session_publish(session=session)
-    except SessionError as error:
-        messages.error(request, SESSION_ERRORS[str(error)])
+def _publish_audience(session: NetworkSession) -> dict[str, Any]:
+    """Whom publishing invites, in groups: the facilitators, the students per
+    programme, the other members per organisation (three queries)."""
+    environment = session.network.environment
+    people = list(
+        session_audience(session)
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(
+                    environment=environment, is_active=True
+                ).select_related("programme", "organisation"),
+                to_attr="here",
+            )
+        )
+        .order_by("full_name")
+    )
+    facilitator_ids = set(session.facilitators.values_list("pk", flat=True))
+    groups: dict[tuple[int, str], list[User]] = {}
+    for person in people:
+        memberships = getattr(person, "here", [])
+        programme = next((m.programme for m in memberships if m.programme), None)
+        organisation = next((m.organisation for m in memberships if m.organisation), None)
+        if person.pk in facilitator_ids:
+            key = (0, str(_("Facilitators")))
+        elif programme is not None:
+            key = (1, _("Students of %(programme)s") % {"programme": programme.name})
+        elif organisation is not None:
+            key = (2, organisation.name)
+        else:
+            key = (3, str(_("Other members")))
+        groups.setdefault(key, []).append(person)
+    programmes = join_names(
+        list(session.audience_programmes.order_by("name").values_list("name", flat=True))
+    )
+    domains = join_names(session.audience_domain_labels())
+    if programmes and domains:
+        summary = _(
+            "Only the students of %(programmes)s in the %(domains)s domain are invited, "
+            "and the facilitators."
+        ) % {"programmes": programmes, "domains": domains}
+    elif programmes:
+        summary = _("Only the students of %(programmes)s are invited, and the facilitators.") % {
+            "programmes": programmes
+        }
+    elif domains:
+        summary = _(
+            "Only the students of the %(domains)s domain are invited, and the facilitators."
+        ) % {"domains": domains}
     else:
-        messages.success(request, _("Session published; the participants are invited."))
-    return redirect(session.network)
+        summary = ""
+    return {
+        "count": len(people),
+        "whole_network": not summary,
+        "summary": summary,
+        "groups": [{"label": key[1], "people": groups[key]} for key in sorted(groups)],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def session_publish_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Publishing invites the session's audience: first say whom, then publish."""
+    session = session_for(request.user, pk, manage=True)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            session_publish(session=session)
+        except SessionError as error:
+            messages.error(request, SESSION_ERRORS[str(error)])
+        else:
+            messages.success(request, _("Session published; the participants are invited."))
+        return redirect(session.network)
+    if request.method == "POST":
+        # Not confirmed: nothing happens before the planner has seen whom it invites.
+        return redirect("learning_networks:session_publish", pk=session.pk)
+    if session.status != SessionStatus.DRAFT:
+        messages.error(request, SESSION_ERRORS["not_a_draft"])
+        return redirect(session.network)
+    return TemplateResponse(
+        request,
+        "learning_networks/session_publish.html",
+        {
+            "session": session,
+            "network": session.network,
+            "audience_programmes": list(session.audience_programmes.order_by("name")),
+            "audience": _publish_audience(session),
+        },
+    )
 
 
 @require_POST
@@ -418,12 +504,14 @@ def date_finder(request: AuthedRequest, pk: int) -> HttpResponse:
     status = 200
     if form.is_valid():
         data = form.cleaned_data
+        period = {"first_day": data["first_day"], "last_day": data["last_day"]}
+        closures = network_closures(network, **period)
         slots = candidate_slots(
-            first_day=data["first_day"],
-            last_day=data["last_day"],
+            **period,
             start_times=data["start_times"],
             duration=datetime.timedelta(minutes=data["duration"]),
             weekdays=data["weekdays"],
+            exclude_dates=closed_dates(closures, **period),
         )
         students, professionals = network_participants(
             network, first_day=data["first_day"], last_day=data["last_day"]
@@ -440,19 +528,23 @@ def date_finder(request: AuthedRequest, pk: int) -> HttpResponse:
                 participants=professionals, slots=[score.slot for score in ranking]
             )
         }
+        results = [
+            {
+                "score": score,
+                "professionals": staff.get(score.slot, 0),
+                "plan_url": _plan_url(network, score, chosen),
+            }
+            for score in ranking
+        ]
         context.update(
             {
+                "closures_note": closures_note(closures, **period, weekdays=data["weekdays"]),
                 "slot_count": len(slots),
                 "student_count": len(students),
                 "professional_count": len(professionals),
-                "results": [
-                    {
-                        "score": score,
-                        "professionals": staff.get(score.slot, 0),
-                        "plan_url": _plan_url(network, score, chosen),
-                    }
-                    for score in ranking
-                ],
+                "results": results,
+                "best": results[:SHOWN_SLOTS],
+                "more": results[SHOWN_SLOTS:],
             }
         )
     elif asked:

@@ -496,6 +496,7 @@ NOT_PERSONAL: dict[str, str] = {
     "supervision.ResponsibilityAgreement": "the environment's task descriptions per role",
     "learning_networks.LearningNetwork": "a network's name and description",
     "learning_networks.LearningLine": "a learning line's title and description",
+    "learning_networks.ClosedDay": "days an environment plans no sessions, and why",
 }
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from learning_networks.models import Attendance, NetworkSession, SessionStatus
 from tests.environments.factories import OrganisationFactory, ProgrammeFactory
@@ -91,8 +92,6 @@ def _year(cast: Any, month: int, day: int, second: bool = False) -> str:
         ("other_programme", "audience_programmes"),
         ("other_location", "location"),
         ({"audience_domains": ["cooking"]}, "audience_domains"),
-        ({"position": "-1"}, "position"),
-        ({"position": "99999999999"}, "position"),
         ({"line": "999999"}, "line"),
     ],
 )
@@ -135,26 +134,77 @@ def test_a_session_on_the_last_day_of_the_school_year_is_fine(cast: Any, planner
     assert planner.post(url, data).status_code == 302
 
 
-def test_publishing_invites_the_audience(cast: Any, planner: Client) -> None:
+def test_publishing_first_says_whom_it_invites(cast: Any, planner: Client) -> None:
     url = reverse("learning_networks:session_create", args=[cast.network.pk])
     planner.post(url, session_data(cast, facilitators=[cast.supervisor.pk]))
     session = NetworkSession.objects.get(theme="Gespreksvoering met ouders")
-    response = planner.post(reverse("learning_networks:session_publish", args=[session.pk]))
+    publish = reverse("learning_networks:session_publish", args=[session.pk])
+
+    page = planner.get(publish)
+
+    assert page.status_code == 200
+    audience = page.context["audience"]
+    # Social-work students (of the social domain) and the facilitator.
+    assert audience["count"] == 2 and not audience["whole_network"]
+    assert "Social work" in audience["summary"]
+    names = {person.full_name for group in audience["groups"] for person in group["people"]}
+    assert names == {cast.student.full_name, cast.supervisor.full_name}
+    html = page.content.decode()
+    assert cast.student.full_name in html and 'data-audience="narrowed"' in html
+    assert session.attendances.count() == 0  # looking changes nothing
+    session.refresh_from_db()
+    assert session.status == SessionStatus.DRAFT
+
+    # A POST without the confirmation leads back to it, and invites nobody.
+    assert planner.post(publish)["Location"] == publish
+    session.refresh_from_db()
+    assert session.status == SessionStatus.DRAFT and not session.attendances.exists()
+
+    response = planner.post(publish, {"confirm": "yes"})
     session.refresh_from_db()
     assert response.status_code == 302
     assert session.status == SessionStatus.PLANNED
     invited = set(Attendance.objects.filter(session=session).values_list("user_id", flat=True))
-    # Social-work students and the facilitator.
     assert invited == {cast.student.pk, cast.supervisor.pk}
-    # Publishing twice changes nothing.
-    planner.post(reverse("learning_networks:session_publish", args=[session.pk]))
+    # Publishing twice changes nothing; the confirmation page is gone once published.
+    planner.post(publish, {"confirm": "yes"})
     assert Attendance.objects.filter(session=session).count() == 2
+    assert planner.get(publish).status_code == 302
+
+
+def test_publishing_to_the_whole_network_says_so(cast: Any, planner: Client) -> None:
+    from learning_networks.services import network_member_set
+
+    network_member_set(network=cast.network, user=cast.bystander)
+    url = reverse("learning_networks:session_create", args=[cast.network.pk])
+    planner.post(
+        url,
+        session_data(
+            cast, facilitators=[cast.supervisor.pk], audience_programmes=[], audience_domains=[]
+        ),
+    )
+    session = NetworkSession.objects.get(theme="Gespreksvoering met ouders")
+    page = planner.get(reverse("learning_networks:session_publish", args=[session.pk]))
+    audience = page.context["audience"]
+    assert audience["whole_network"] and audience["count"] == 3
+    html = page.content.decode()
+    assert 'data-audience="whole-network"' in html
+    assert cast.bystander.full_name in html
+    # The core team's buttons lead to this page; none publishes straight away.
+    network = planner.get(cast.network.get_absolute_url()).content.decode()
+    assert f'href="{reverse("learning_networks:session_publish", args=[session.pk])}"' in network
+    assert f'action="{reverse("learning_networks:session_publish", args=[session.pk])}"' not in (
+        network
+    )
 
 
 def test_a_draft_in_the_past_is_not_published(cast: Any, planner: Client) -> None:
     cast.past_session.status = SessionStatus.DRAFT
     cast.past_session.save()
-    planner.post(reverse("learning_networks:session_publish", args=[cast.past_session.pk]))
+    planner.post(
+        reverse("learning_networks:session_publish", args=[cast.past_session.pk]),
+        {"confirm": "yes"},
+    )
     cast.past_session.refresh_from_db()
     assert cast.past_session.status == SessionStatus.DRAFT
 
@@ -259,3 +309,106 @@ def test_a_held_session_keeps_its_invitations_when_the_audience_changes(cast: An
     session_invite(session=cast.past_session)
     after = set(cast.past_session.attendances.values_list("user_id", flat=True))
     assert before <= after
+
+
+def test_a_position_sent_with_the_form_is_ignored(cast: Any, planner: Client) -> None:
+    url = reverse("learning_networks:session_create", args=[cast.network.pk])
+    assert planner.post(url, session_data(cast, position="-1")).status_code == 302
+    assert NetworkSession.objects.get(theme="Gespreksvoering met ouders").position == 1
+
+
+def test_a_learning_line_runs_in_date_order(cast: Any, planner: Client) -> None:
+    """A new session that takes place before the line's later ones takes its place
+    among them, and moving a session moves it in the line."""
+    from learning_networks.models import LearningLine
+
+    line = LearningLine.objects.create(network=cast.network, title="Jaarlijn")
+    url = reverse("learning_networks:session_create", args=[cast.network.pk])
+    base = timezone.localtime(cast.session.starts_at) + datetime.timedelta(days=7)
+
+    def plan(theme: str, days: int) -> NetworkSession:
+        starts = base + datetime.timedelta(days=days)
+        data = session_data(
+            cast,
+            theme=theme,
+            line=line.pk,
+            starts_at=starts.strftime(FORMAT),
+            ends_at=(starts + datetime.timedelta(hours=2)).strftime(FORMAT),
+        )
+        assert planner.post(url, data).status_code == 302
+        return NetworkSession.objects.get(theme=theme)
+
+    later = plan("Later in het jaar", 28)
+    earlier = plan("Eerder in het jaar", 7)
+
+    def order() -> list[str]:
+        return list(line.sessions.order_by("position").values_list("theme", flat=True))
+
+    assert order() == ["Eerder in het jaar", "Later in het jaar"]
+    earlier.refresh_from_db()
+    later.refresh_from_db()
+    assert (earlier.position, later.position) == (1, 2)
+    page = planner.get(reverse("learning_networks:line", args=[line.pk]))
+    steps = [step["session"].theme for step in page.context["steps"]]
+    assert steps == ["Eerder in het jaar", "Later in het jaar"]
+    assert page.context["steps"][1]["previous"] == earlier
+
+    # Moving the earlier session past the later one moves it in the line.
+    starts = base + datetime.timedelta(days=35)
+    edit = reverse("learning_networks:session_edit", args=[earlier.pk])
+    moved = session_data(
+        cast,
+        theme="Eerder in het jaar",
+        line=line.pk,
+        starts_at=starts.strftime(FORMAT),
+        ends_at=(starts + datetime.timedelta(hours=2)).strftime(FORMAT),
+    )
+    assert planner.post(edit, moved).status_code == 302
+    assert order() == ["Later in het jaar", "Eerder in het jaar"]
+
+
+def test_facilitators_are_grouped_by_organisation_professionals_first(
+    cast: Any, planner: Client
+) -> None:
+    from accounts.models import Role
+    from tests.accounts.factories import MembershipFactory, UserFactory
+
+    colleague = UserFactory(full_name="Aad Aalbers")
+    MembershipFactory(
+        user=colleague,
+        environment=cast.environment,
+        role=Role.SCHOOL_TRAINER,
+        organisation=cast.school,
+    )
+    pabo_student = UserFactory(full_name="Anna Pabo")
+    MembershipFactory(
+        user=pabo_student, environment=cast.environment, role=Role.STUDENT, programme=cast.pabo
+    )
+    response = planner.get(reverse("learning_networks:session_create", args=[cast.network.pk]))
+    groups = response.context["form"].facilitator_groups()
+    labels = [str(group["label"]) for group in groups]
+    people = [[box.choice_label for box in group["boxes"]] for group in groups]
+    assert labels[:2] == [cast.school.name, cast.neighbourhood.name]
+    assert people[0] == ["Aad Aalbers", cast.supervisor.full_name]
+    assert people[1] == [cast.bystander.full_name]
+    # Students after every professional, by programme; the coordinator (no organisation)
+    # last.
+    students_of = gettext("Students of %(programme)s")
+    assert labels[2:] == [
+        students_of % {"programme": "Pabo"},
+        students_of % {"programme": "Social work"},
+        gettext("Other people"),
+    ]
+    assert people[-1] == [cast.coordinator.full_name]
+    html = response.content.decode()
+    assert 'id="facilitator-filter"' in html and "choice_filter.js" in html
+    # The same boxes, once each.
+    assert html.count('name="facilitators"') == sum(len(p) for p in people)
+
+
+def test_the_network_page_links_its_dashboard_for_the_core_team(cast: Any, client: Client) -> None:
+    dashboard = reverse("dashboards:network", args=[cast.network.pk])
+    for user, shown in ((cast.supervisor, True), (cast.coordinator, True), (cast.student, False)):
+        client.force_login(user)
+        html = client.get(cast.network.get_absolute_url()).content.decode()
+        assert (f'href="{dashboard}"' in html) is shown, user

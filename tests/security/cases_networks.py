@@ -137,11 +137,18 @@ CASES = [
     ),
     Case(
         "learning_networks:session_publish",
-        # A draft does not exist for members outside the core team.
+        # Whom publishing invites; a draft does not exist for members outside the core team.
+        {**MANAGE, "student": 404},
+        setup=make_draft,
+        args=setup_pk,
+    ),
+    Case(
+        "learning_networks:session_publish",
         {**MANAGE_WRITE, "student": 404},
         method="post",
         setup=make_draft,
         args=setup_pk,
+        data=lambda cast: {"confirm": "yes"},
     ),
     Case("learning_networks:session_cancel", MANAGE_WRITE, method="post", args=session_pk),
     Case("learning_networks:date_finder", MANAGE, args=network_pk),
