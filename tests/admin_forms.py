@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.accounts.factories import UserFactory
-from tests.conftest import activate_totp
+from tests.accounts.steps import activate_totp
 
 
 def staff_client() -> Client:

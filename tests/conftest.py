@@ -1,6 +1,8 @@
-"""The fixed cast, the service check and the browser set-up shared by all tests."""
+"""The fixed cast, the clock, the service check and the browser set-up shared by all
+tests. Fixtures only: the steps tests share live in tests/<app>/steps.py."""
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +11,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
 from django.test import Client
+from django.utils import timezone
+
+from tests.clock import Clock, frozen_at
 
 CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -88,6 +93,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture
+def clock() -> Iterator[Clock]:
+    """Time stands still for the test from its start (tests/clock.py)."""
+    with frozen_at(timezone.now()) as stopped:
+        yield stopped
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     """Rate limits and other cached state must not leak from one test to the next."""
@@ -154,12 +166,6 @@ class Cast:
     past_session: Any
 
 
-def activate_totp(user: Any) -> None:
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    TOTP.activate(user, generate_totp_secret())
-
-
 @pytest.fixture
 def cast(db: None) -> Cast:
     """Two environments and the people every authorisation test needs.
@@ -178,12 +184,11 @@ def cast(db: None) -> Cast:
     """
     import datetime
 
-    from django.utils import timezone
-
     from accounts.models import Role
     from environments.models import Domain, Level
     from placements.models import PlacementStatus, SupervisionRole, weekdays_to_mask
     from tests.accounts.factories import MembershipFactory, UserFactory
+    from tests.accounts.steps import activate_totp
     from tests.environments.factories import (
         InstituteFactory,
         LearningEnvironmentFactory,

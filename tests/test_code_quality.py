@@ -1,6 +1,7 @@
 """Code checks that run with the suite: lint, format, types, import layers, migrations,
 translations, and the pre-commit hooks' own checks."""
 
+import ast
 import os
 import shutil
 import subprocess
@@ -169,3 +170,22 @@ def test_every_translatable_string_is_in_the_catalogue(tmp_path: Path) -> None:
     found = {msgid for msgid, _, _ in _po_entries(copy / relative)}
     known = {msgid for msgid, _, _ in _po_entries(ROOT / relative)}
     assert not found - known, f"run makemessages -l nl; new strings: {sorted(found - known)}"
+
+
+def test_no_test_module_imports_from_a_conftest() -> None:
+    """Fixtures live in conftest.py, which pytest loads itself; the plain helpers that
+    tests share live in tests/<app>/steps.py (or tests/clock.py), where tests import them."""
+    found = []
+    for name in _project_files("*.py"):
+        if not name.startswith("tests/"):
+            continue
+        for node in ast.walk(ast.parse((ROOT / name).read_text(), filename=name)):
+            if isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""] + [alias.name for alias in node.names]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            else:
+                continue
+            if any(module.rpartition(".")[2] == "conftest" for module in modules):
+                found.append(f"{name}:{node.lineno}")
+    assert not found, f"import these from a steps module instead: {found}"

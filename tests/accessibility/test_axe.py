@@ -5,12 +5,12 @@ import datetime
 from typing import Any
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page
 
 from tests.accessibility.axe import WCAG, rules, sign_in, violations
+from tests.clock import frozen_at
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +43,7 @@ def seed(cast: Any) -> dict[str, Any]:
     # below its target, a placement without own-domain supervision, a week waiting long.
     ProgrammeTarget.objects.create(environment=cast.environment, programme=cast.pabo, students=2)
     earlier = timezone.now() - datetime.timedelta(days=10)
-    with time_machine.travel(earlier, tick=False):
+    with frozen_at(earlier):
         activity_create(
             placement=cast.placement,
             date=day - datetime.timedelta(days=7),

@@ -17,7 +17,7 @@ from environments.models import (
     OrganisationSubtype,
 )
 from tests.accounts.factories import UserFactory
-from tests.conftest import activate_totp
+from tests.accounts.steps import activate_totp
 from tests.environments.factories import RegionFactory
 
 PROJECT_APPS = {"accounts", "environments"}

@@ -34,6 +34,7 @@ from accounts.services import (
 )
 from accounts.tasks import send_invitation_email
 from tests.accounts.factories import UserFactory
+from tests.clock import frozen_at
 from tests.environments.factories import InstituteFactory, OrganisationFactory, ProgrammeFactory
 
 STRONG_PASSWORD = "Zeilboot-Lente-2026!"
@@ -594,8 +595,7 @@ def test_a_token_older_than_the_maximum_age(
     cast: Any, client: Client, age: timedelta, status: int
 ) -> None:
     invitation = invite(cast)
-    signed_at = time.time() - age.total_seconds()
-    with mock.patch("django.core.signing.time.time", return_value=signed_at):
+    with frozen_at(timezone.now() - age):
         token = invitation.token
 
     response = client.get(accept_url(token))

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory
-from tests.conftest import activate_totp
+from tests.accounts.steps import activate_totp
 
 ACTIVATE_URL = reverse("mfa_activate_totp")
 AUTHENTICATE_URL = reverse("mfa_authenticate")

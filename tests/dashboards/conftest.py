@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from accounts.models import Role
 from environments.models import (
@@ -29,10 +28,12 @@ from learning_networks.models import (
     NetworkSession,
     SessionFeedback,
 )
-from placements.models import ActivityEntry, Placement, SupervisionAssignment, weekdays_to_mask
+from placements.models import ActivityEntry, SupervisionAssignment
 from reflections.models import Reflection
 from supervision.models import TimeLog
 from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.accounts.steps import activate_totp
+from tests.dashboards.steps import at, make_placement
 from tests.environments.factories import (
     InstituteFactory,
     LearningEnvironmentFactory,
@@ -62,30 +63,8 @@ class World:
     sessions: dict[str, Any]
 
 
-def at(day: str, hour: int = 10) -> datetime.datetime:
-    date = datetime.date.fromisoformat(day)
-    return timezone.make_aware(datetime.datetime.combine(date, datetime.time(hour)))
-
-
-def make_placement(student: Any, programme: Any, environment: Any, school: Any, start: str,
-                   end: str, days: list[int], status: str = "active") -> Placement:  # fmt: skip
-    return Placement.objects.create(
-        student=student,
-        programme=programme,
-        environment=environment,
-        school=school,
-        start_date=datetime.date.fromisoformat(start),
-        end_date=datetime.date.fromisoformat(end),
-        weekdays_on_site=weekdays_to_mask(days),
-        hours_per_week=16,
-        status=status,
-    )
-
-
 @pytest.fixture
 def world(db: None) -> World:
-    from tests.conftest import activate_totp
-
     environment = LearningEnvironmentFactory(name="Dashboardwijk", school_year="2026-2027")
     other = LearningEnvironmentFactory(name="Elders", school_year="2026-2027")
     school = OrganisationFactory(name="Basisschool Telwerk")

@@ -4,7 +4,6 @@ programmes below target, placements without own-domain supervision, weeks waitin
 import datetime
 from typing import Any
 
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,6 +14,7 @@ from environments.models import Domain, ProgrammeTarget
 from placements.models import PlacementStatus, SupervisionAssignment, SupervisionRole, Week
 from placements.services import week_submit
 from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.clock import frozen_at
 from tests.environments.factories import LearningEnvironmentFactory, ProgrammeFactory
 from tests.placements.factories import PlacementFactory, log_activity
 
@@ -25,7 +25,7 @@ def submitted_days_ago(cast: Any, days: int, placement: Any = None) -> Week:
     """A week of the placement (the cast's by default), submitted ``days`` days ago."""
     placement = placement or cast.placement
     moment = timezone.now() - datetime.timedelta(days=days)
-    with time_machine.travel(moment, tick=False):
+    with frozen_at(moment):
         log_activity(placement, date=moment.date())
         return week_submit(placement=placement, start=moment.date(), student=placement.student)
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Membership
 from learning_networks.models import NetworkMembership
 from placements.models import SUPERVISOR_ROLES, SupervisionAssignment
-from tests.conftest import activate_totp
+from tests.accounts.steps import activate_totp
 from ulvo.navigation import navigation
 
 

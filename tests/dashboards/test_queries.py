@@ -11,7 +11,7 @@ from accounts.models import Role
 from learning_networks.models import Attendance, NetworkSession, SessionFeedback
 from placements.models import ActivityEntry, SupervisionAssignment
 from tests.accounts.factories import MembershipFactory, UserFactory
-from tests.dashboards.conftest import at, make_placement
+from tests.dashboards.steps import at, make_placement
 
 
 def grow(world: Any, times: int) -> None:

@@ -29,7 +29,7 @@ from learning_networks.services import (
     session_save,
 )
 from tests.accounts.factories import MembershipFactory, UserFactory
-from tests.learning_networks.conftest import add_session
+from tests.learning_networks.steps import add_session
 
 HTMX = {"HX-Request": "true"}
 

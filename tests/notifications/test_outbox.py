@@ -17,7 +17,7 @@ from notifications.outbox import backoff, notification_deliver
 from notifications.services import notify
 from notifications.tasks import deliver_due_notifications, deliver_notification, send_digests
 from placements.services import week_signoff_requests_queue
-from tests.notifications.conftest import Clock
+from tests.clock import Clock
 from tests.notifications.factories import queue
 
 pytestmark = pytest.mark.django_db

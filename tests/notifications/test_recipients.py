@@ -25,7 +25,8 @@ from placements.models import SupervisionAssignment, SupervisionRole
 from placements.services import week_submit
 from reflections.models import Reflection
 from reflections.services import reflection_feedback_add, reflection_save
-from tests.notifications.conftest import Clock, placement_around
+from tests.clock import Clock
+from tests.notifications.steps import placement_around
 from tests.placements.factories import log_activity
 
 pytestmark = pytest.mark.django_db

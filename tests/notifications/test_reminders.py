@@ -23,7 +23,8 @@ from notifications.tasks import deliver_due_notifications
 from placements.models import PlacementStatus, SupervisionAssignment, SupervisionRole, Week
 from placements.services import week_approve, week_submit
 from tests.accounts.factories import MembershipFactory, UserFactory
-from tests.notifications.conftest import Clock, placement_around, week_waiting
+from tests.clock import Clock
+from tests.notifications.steps import placement_around, week_waiting
 from tests.placements.factories import log_activity
 
 pytestmark = pytest.mark.django_db

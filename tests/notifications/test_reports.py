@@ -18,7 +18,7 @@ from notifications.reports import (
     reports_purge_expired,
     reports_restart_lost,
 )
-from tests.notifications.conftest import Clock
+from tests.clock import Clock
 from tests.placements.factories import log_activity
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,9 @@ from notifications.models import NOTIFICATION_RETENTION, Kind, Notification, Sta
 from notifications.tasks import deliver_due_notifications
 from placements.models import Week, WeekStatus
 from privacy.services import retention_purge
-from tests.notifications.conftest import Clock, week_waiting
+from tests.clock import Clock
 from tests.notifications.factories import queue
+from tests.notifications.steps import week_waiting
 
 pytestmark = pytest.mark.django_db
 

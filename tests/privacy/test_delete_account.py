@@ -29,8 +29,8 @@ from placements.models import (
 )
 from privacy.services import PSEUDONYM_DOMAIN
 from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory
-from tests.privacy.conftest import reauthenticate
 from tests.privacy.markers import PREFIX, marker, scan
+from tests.privacy.steps import reauthenticate
 
 URL = reverse("privacy:delete_account")
 
@@ -55,7 +55,7 @@ def seed_student(cast: Any) -> dict[str, Any]:
     )
     from supervision.models import MeetingNote
     from supervision.services import meeting_note_save
-    from tests.conftest import activate_totp
+    from tests.accounts.steps import activate_totp
 
     student = cast.student
     email = marker("email").lower() + "@example.org"

@@ -18,6 +18,7 @@ from placements.models import ActivityEntry, ImportJob, ImportState, Placement, 
 from privacy import services
 from privacy.tasks import retention_purge
 from reflections.models import Reflection, ReflectionFeedback
+from tests.clock import Clock
 from ulvo.celery import app
 
 # Tomorrow night: the cast's placement is running then.
@@ -27,8 +28,8 @@ NOW = (timezone.now() + datetime.timedelta(days=1)).replace(
 
 
 @pytest.fixture
-def frozen(monkeypatch: pytest.MonkeyPatch) -> datetime.datetime:
-    monkeypatch.setattr(timezone, "now", lambda: NOW)
+def frozen(clock: Clock) -> datetime.datetime:
+    clock.now = NOW
     return NOW
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from privacy.checks import admin_private_text_errors
 from privacy.registry import REGISTRY, private_text_fields
 from tests.accounts.factories import UserFactory
-from tests.conftest import activate_totp
+from tests.accounts.steps import activate_totp
 
 PRIVATE = private_text_fields()
 

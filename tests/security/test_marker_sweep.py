@@ -19,7 +19,7 @@ from notifications.models import Notification
 from notifications.outbox import notification_deliver
 from reflections.models import OutcomeEvidence, Reflection, ReflectionRead, Visibility
 from reflections.services import reflection_feedback_add
-from tests.conftest import activate_totp
+from tests.accounts.steps import activate_totp
 from tests.reflections.factories import LearningOutcomeFactory
 from tests.security.matrix import ROLES
 from tests.security.test_authorisation_matrix import CASES

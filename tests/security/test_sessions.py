@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from accounts.models import UserSession
 from accounts.tasks import clear_expired_sessions
-from tests.accounts.clock import Clock, freeze_clock
 from tests.accounts.factories import PASSWORD
+from tests.clock import Clock
 
 PHONE = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/130.0 Mobile Safari/537.36"
 LAPTOP = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:132.0) Gecko/20100101 Firefox/132.0"
@@ -28,11 +28,6 @@ def log_in(client: Client, email: str = "student@example.org") -> None:
     response = client.post(reverse("account_login"), {"login": email, "password": PASSWORD})
     assert response.status_code == 302, response.content.decode()[:500]
     assert get_user(client).is_authenticated
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return freeze_clock(monkeypatch)
 
 
 def session_key(client: Client) -> str:

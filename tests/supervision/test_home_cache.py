@@ -31,9 +31,9 @@ from supervision import home_cache
 from supervision.services import meeting_note_save
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.admin_forms import admin_change, staff_client
-from tests.learning_networks.conftest import add_session
-from tests.supervision.conftest import share_reflection, submit_week
+from tests.learning_networks.steps import add_session
 from tests.supervision.factories import MeetingNoteFactory
+from tests.supervision.steps import share_reflection, submit_week
 
 HOME = reverse("supervision:home")
 

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from reflections.models import ReflectionFeedback
 from supervision.models import MeetingNote
 from tests.browser import is_htmx_post, log_in, watch_console
-from tests.supervision.conftest import share_reflection, submit_week
+from tests.supervision.steps import share_reflection, submit_week
 
 pytestmark = pytest.mark.e2e
 

@@ -1,33 +1,16 @@
-from datetime import date, datetime, timedelta
+"""Steps shared by the notification tests, built through the real services."""
+
+from datetime import date, datetime
 from typing import Any
 
-import pytest
-from django.utils import timezone
-
-
-class Clock:
-    """Django's clock, stopped: it moves only when a test moves it."""
-
-    def __init__(self) -> None:
-        self.now: datetime = timezone.now()
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    current = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: current.now)
-    return current
+from placements.models import SupervisionAssignment, SupervisionRole, weekdays_to_mask
+from placements.services import week_submit
+from tests.placements.factories import PlacementFactory, log_activity
 
 
 def placement_around(cast: Any, **fields: Any) -> Any:
     """The student's placement from January to June 2027, on site Monday, Tuesday and
     Thursday (the reminder tests run in March 2027)."""
-    from placements.models import weekdays_to_mask
-    from tests.placements.factories import PlacementFactory
-
     values = {
         "student": cast.student,
         "programme": cast.social_work,
@@ -45,10 +28,6 @@ def week_waiting(cast: Any, submitted: datetime, *, external: bool = True) -> tu
     """A placement whose week of ``submitted`` waits for sign-off by the school trainer;
     with ``external``, the same week of a second placement of the student waits for
     its signer without an account (Wendy): a placement has one signer."""
-    from placements.models import SupervisionAssignment, SupervisionRole
-    from placements.services import week_submit
-    from tests.placements.factories import log_activity
-
     placement = placement_around(cast)
     SupervisionAssignment.objects.create(
         placement=placement,
