@@ -11,6 +11,7 @@ from environments.models import Domain, LearningEnvironment, Level, Programme
 from learning_networks.models import SessionKind
 from placements.models import Setting
 from ulvo.lib.dates import PlausibleDateField
+from ulvo.lib.formats import short_date
 
 # A custom range longer than this is a typing error, not a question anyone asks.
 MAX_RANGE_DAYS = 2 * 366
@@ -98,7 +99,7 @@ class PeriodForm(forms.Form):
             label = _("term %(term)s of %(year)s") % {"term": data["term"], "year": year}
         elif data["period"] == PeriodKind.CUSTOM:
             start, end = data["start"], data["end"]
-            label = f"{start:%d-%m-%Y} – {end:%d-%m-%Y}"
+            label = f"{short_date(start)} – {short_date(end)}"
         else:
             start, end = school_year_bounds(year)
             label = _("school year %(year)s") % {"year": year}

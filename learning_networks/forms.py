@@ -12,6 +12,7 @@ from environments.models import Domain, LearningEnvironment, OrganisationKind, P
 from learning_networks.models import LearningLine, LearningNetwork, NetworkSession
 from placements.models import Weekday
 from ulvo.lib.dates import PlausibleDateField, PlausibleDateTimeField
+from ulvo.lib.formats import lazy_duration, short_date
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -223,7 +224,7 @@ class SessionForm(forms.ModelForm):
                 self.add_error(
                     name,
                     _("Choose a moment within the school year (%(first)s to %(last)s).")
-                    % {"first": first.strftime("%d-%m-%Y"), "last": last.strftime("%d-%m-%Y")},
+                    % {"first": short_date(first), "last": short_date(last)},
                 )
         if starts and ends and ends - starts > datetime.timedelta(hours=12):
             self.add_error("ends_at", _("A session lasts at most 12 hours."))
@@ -236,9 +237,7 @@ class SessionForm(forms.ModelForm):
         return session
 
 
-DURATION_CHOICES = [
-    (minutes, f"{minutes // 60}:{minutes % 60:02d}") for minutes in range(60, 241, 30)
-]
+DURATION_CHOICES = [(minutes, lazy_duration(minutes)) for minutes in range(60, 241, 30)]
 START_TIMES = ["08:30", "09:00", "10:00", "11:00", "13:00", "14:00", "15:30", "16:00"]
 DEFAULT_START_TIMES = ["09:00", "13:00", "15:30"]
 MAX_PERIOD_DAYS = 92
@@ -247,9 +246,7 @@ MAX_PERIOD_DAYS = 92
 class DateFinderForm(forms.Form):
     first_day = PlausibleDateField(label=_("From"))
     last_day = PlausibleDateField(label=_("Until"))
-    duration = forms.TypedChoiceField(
-        label=_("Duration (hours:minutes)"), choices=DURATION_CHOICES, coerce=int
-    )
+    duration = forms.TypedChoiceField(label=_("Duration"), choices=DURATION_CHOICES, coerce=int)
     start_times = forms.MultipleChoiceField(
         label=_("Start times"),
         choices=[(value, value) for value in START_TIMES],
@@ -310,8 +307,8 @@ class DateFinderForm(forms.Form):
                     "first_day",
                     _("Choose a period within the school year (%(first)s to %(last)s).")
                     % {
-                        "first": year_first.strftime("%d-%m-%Y"),
-                        "last": year_last.strftime("%d-%m-%Y"),
+                        "first": short_date(year_first),
+                        "last": short_date(year_last),
                     },
                 )
         return cleaned

@@ -22,6 +22,7 @@ from environments.models import (
     Organisation,
     Programme,
 )
+from ulvo.lib.formats import short_date, short_datetime
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -227,7 +228,7 @@ class NetworkSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.theme} ({timezone.localtime(self.starts_at):%d-%m-%Y %H:%M})"
+        return f"{self.theme} ({short_datetime(self.starts_at)})"
 
     def get_absolute_url(self) -> str:
         return reverse("learning_networks:session", args=[self.pk])
@@ -359,7 +360,7 @@ class Unavailability(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user}: {self.starts_at:%d-%m-%Y} – {self.ends_at:%d-%m-%Y}"
+        return f"{self.user}: {short_date(self.starts_at)} – {short_date(self.ends_at)}"
 
 
 class HolidayKind(models.TextChoices):
@@ -474,7 +475,7 @@ class ClosedDay(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reason} ({self.first_day:%d-%m-%Y})"
+        return f"{self.reason} ({short_date(self.first_day)})"
 
     def clean(self) -> None:
         super().clean()

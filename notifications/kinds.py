@@ -17,26 +17,30 @@ hands to the outbox (``notifications.outbox.install``):
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from learning_networks.access import session_for
-from learning_networks.models import NetworkSession, SessionStatus
+from learning_networks.models import LearningNetwork, NetworkSession, SessionStatus
 from notifications.models import Kind, Notification, Report
 from notifications.outbox import KindRules, Message
 from placements.models import Placement, Week, WeekStatus
 from reflections.models import Reflection
+from ulvo.lib.formats import long_datetime, short_date
 
 
 def _date(value: datetime.date | datetime.datetime) -> str:
+    """A moment in the long style (maandag 12 oktober 2026 om 14:30), a day in the short
+    one (12 okt 2026)."""
     if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value)
-        return formats.date_format(value, "l j F Y, H:i")
-    return formats.date_format(value, "j F Y")
+        return long_datetime(value)
+    return short_date(value)
 
 
 def _reverse(name: str, *args: object) -> str:
@@ -317,3 +321,133 @@ KINDS: dict[str, KindRules] = {
 def compose(notification: Notification) -> Message | None:
     """The row's message in the active language (the in-app list opens its link)."""
     return KINDS[notification.kind].compose(notification)
+
+
+# --- What it is about, in the in-app list ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A row of the in-app list: who or what it is about, and which week or day."""
+
+    subject: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """What a page of the in-app list is about, looked up once for the whole page and
+    only as far as the reader may still see it; a row about anything else is listed by
+    its kind alone."""
+
+    weeks: dict[int, Week]
+    sessions: dict[int, NetworkSession]
+    authors: dict[int, User]  # who responded, to reflections the reader may read
+    placements: dict[int, Placement]
+    reports: dict[int, Report]
+
+
+def _ids(notifications: Sequence[Notification], key: str) -> set[int]:
+    return {n.payload[key] for n in notifications if isinstance(n.payload.get(key), int)}
+
+
+def _in_bulk[M: Model](queryset: QuerySet[M], ids: set[int]) -> dict[int, M]:
+    """The rows with these ids, by id; no query for none."""
+    return queryset.in_bulk(ids) if ids else {}
+
+
+def subjects_for(user: User, notifications: Sequence[Notification]) -> Subjects:
+    """At most six queries, however many rows (none for a kind that is not there)."""
+    placements = Placement.objects.visible_to(user)
+    readable = _in_bulk(
+        Reflection.objects.visible_to(user).only("pk"), _ids(notifications, "reflection")
+    )
+    authors = {
+        n.payload["author"]
+        for n in notifications
+        if n.payload.get("reflection") in readable and isinstance(n.payload.get("author"), int)
+    }
+    return Subjects(
+        # (A log reminder's week is a date, not an id: _ids leaves it out.)
+        weeks=_in_bulk(
+            Week.objects.filter(placement__in=placements).select_related(
+                "placement__student", "placement__programme"
+            ),
+            _ids(notifications, "week"),
+        ),
+        sessions=_in_bulk(
+            NetworkSession.objects.filter(
+                network__in=LearningNetwork.objects.visible_to(user)
+            ).exclude(status=SessionStatus.DRAFT),
+            _ids(notifications, "session"),
+        ),
+        authors=_in_bulk(User.objects.all(), authors),
+        placements=_in_bulk(
+            placements.select_related("programme"), _ids(notifications, "placement")
+        ),
+        reports=_in_bulk(
+            Report.objects.visible_to(user).select_related("environment"),
+            _ids(notifications, "report"),
+        ),
+    )
+
+
+def _week_span(start: datetime.date, end: datetime.date) -> str:
+    return _("Week of %(start)s – %(end)s") % {"start": _date(start), "end": _date(end)}
+
+
+def week_summary(notification: Notification, subjects: Subjects) -> Summary | None:
+    """A week to sign off: the student, and which week."""
+    week = subjects.weeks.get(notification.payload.get("week"))
+    if week is None:
+        return None
+    return Summary(week.placement.student.full_name, _week_span(week.start, week.end))
+
+
+def session_summary(notification: Notification, subjects: Subjects) -> Summary | None:
+    session = subjects.sessions.get(notification.payload.get("session"))
+    if session is None:
+        return None
+    return Summary(session.theme, _date(session.starts_at))
+
+
+def feedback_summary(notification: Notification, subjects: Subjects) -> Summary | None:
+    author = subjects.authors.get(notification.payload.get("author"))
+    return Summary(author.full_name) if author is not None else None
+
+
+def log_reminder_summary(notification: Notification, subjects: Subjects) -> Summary | None:
+    try:
+        monday = datetime.date.fromisoformat(notification.payload.get("week", ""))
+    except (TypeError, ValueError):
+        return None
+    placement = subjects.placements.get(notification.payload.get("placement"))
+    end = monday + datetime.timedelta(days=6)
+    return Summary(_week_span(monday, end), placement.programme.name if placement else "")
+
+
+def report_summary(notification: Notification, subjects: Subjects) -> Summary | None:
+    report = subjects.reports.get(notification.payload.get("report"))
+    if report is None:
+        return None
+    return Summary(
+        report.environment.name, f"{_date(report.period_start)} – {_date(report.period_end)}"
+    )
+
+
+SUMMARIES: dict[str, Callable[[Notification, Subjects], Summary | None]] = {
+    Kind.REFLECTION_FEEDBACK: feedback_summary,
+    Kind.SESSION_REMINDER: session_summary,
+    Kind.SESSION_FOLLOWUP: session_summary,
+    Kind.LOG_REMINDER: log_reminder_summary,
+    Kind.SIGNOFF_REQUEST: week_summary,
+    Kind.SIGNOFF_REMINDER: week_summary,
+    Kind.BALANCE_REPORT: report_summary,
+    Kind.REPORT_READY: report_summary,
+}
+
+
+def summarise(notification: Notification, subjects: Subjects) -> Summary | None:
+    """Who or what the row is about, from the page's subjects; None when the reader
+    may no longer see it (the list then shows the row's kind alone)."""
+    return SUMMARIES[notification.kind](notification, subjects)

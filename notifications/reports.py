@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -28,6 +28,7 @@ from environments.models import LearningEnvironment
 from notifications.models import Kind, Report, ReportState
 from notifications.outbox import enqueue
 from notifications.services import notify
+from ulvo.lib.formats import short_date
 
 logger = logging.getLogger(__name__)
 
@@ -143,8 +144,7 @@ def collect_figures(report: Report, progress: Callable[[int], None]) -> Any:
     period = figures.Period(
         start=report.period_start,
         end=report.period_end,
-        label=f"{formats.date_format(report.period_start, 'j M Y')} – "
-        f"{formats.date_format(report.period_end, 'j M Y')}",
+        label=f"{short_date(report.period_start)} – {short_date(report.period_end)}",
     )
     environment = report.environment
     steps: list[tuple[str, Callable[[Any, Any], Any]]] = [

@@ -53,6 +53,7 @@ from placements.models import (
     weekdays_to_mask,
 )
 from ulvo.lib.dates import FIRST_YEAR, LAST_YEAR, is_plausible
+from ulvo.lib.formats import short_date
 
 logger = logging.getLogger(__name__)
 
@@ -485,10 +486,6 @@ def _shown(text: str) -> str:
     return text if len(text) <= MAX_SHOWN_LENGTH else text[: MAX_SHOWN_LENGTH - 1] + "…"
 
 
-def _dmy(day: datetime.date) -> str:
-    return day.strftime("%d-%m-%Y")
-
-
 def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -652,7 +649,7 @@ def _parse_row(number: int, cells: dict[str, Any], extra: bool, known: _Environm
     row = Row(number=number)
     texts = {column: _text(value) for column, value in cells.items()}
     dates = [
-        _dmy(value) if isinstance(value, datetime.date) else _shown(texts.get(column, ""))
+        short_date(value) if isinstance(value, datetime.date) else _shown(texts.get(column, ""))
         for column, value in ((START, cells.get(START)), (END, cells.get(END)))
     ]
     row.shown = {
@@ -801,8 +798,8 @@ def _check_against_database(environment: LearningEnvironment, rows: list[Row]) -
                     row.error(
                         START,
                         "overlapping_placement",
-                        start=_dmy(placement.start_date),
-                        end=_dmy(placement.end_date),
+                        start=short_date(placement.start_date),
+                        end=short_date(placement.end_date),
                     )
                     break
         if row.errors or row.outcome == "unchanged":

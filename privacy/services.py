@@ -24,6 +24,7 @@ from accounts.navigation import navigation_forget
 from accounts.security_log import environments_of, security_event
 from environments.models import LearningEnvironment
 from privacy.registry import PSEUDONYM, REGISTRY, Erasure, PersonalData
+from ulvo.lib.formats import short_date, short_datetime
 from ulvo.lib.home_tokens import home_forget_students, home_forget_supervisors
 
 logger = logging.getLogger("ulvo.privacy")
@@ -71,9 +72,9 @@ def _field_values(obj: models.Model, name: str) -> tuple[Any, str]:
     elif value is None:
         shown = "–"
     elif isinstance(value, datetime.datetime):
-        shown = timezone.localtime(value).strftime("%d-%m-%Y %H:%M")
+        shown = short_datetime(value)
     elif isinstance(value, datetime.date):
-        shown = value.strftime("%d-%m-%Y")
+        shown = short_date(value)
     elif isinstance(value, bool):
         shown = "✓" if value else "–"
     else:

@@ -23,6 +23,7 @@ from reflections.models import (
     TArm,
     Visibility,
 )
+from ulvo.lib.formats import short_date
 
 EMPTY_REFLECTION = _("Write your reflection before you share it.")
 TOO_LONG = _("Keep it to at most %(limit)s characters (it has %(count)s).")
@@ -153,7 +154,7 @@ class ReflectionForm(forms.Form):
 
     @staticmethod
     def _activity_label(entry: ActivityEntry) -> str:
-        return f"{entry.date:%d-%m-%Y} · {entry.get_kind_display()}"
+        return f"{short_date(entry.date)} · {entry.get_kind_display()}"
 
     @classmethod
     def initial_from(cls, reflection: Reflection) -> dict[str, Any]:
@@ -317,8 +318,8 @@ class EvidenceForm(forms.Form):
     @staticmethod
     def _reflection_label(reflection: Reflection) -> str:
         text = " ".join(reflection.text.split())
-        day = timezone.localtime(reflection.created_at)
-        return f"{day:%d-%m-%Y} · {text[:60]}" if text else f"{day:%d-%m-%Y}"
+        day = short_date(reflection.created_at)
+        return f"{day} · {text[:60]}" if text else day
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from environments.models import LearningEnvironment
+from ulvo.lib.formats import short_date
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -252,7 +253,7 @@ class Reflection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.author} – {timezone.localtime(self.created_at):%d-%m-%Y}"
+        return f"{self.author} – {short_date(self.created_at)}"
 
     def get_absolute_url(self) -> str:
         return reverse("reflections:detail", args=[self.pk])

@@ -51,6 +51,7 @@ from reflections.services import (
     reflection_mark_read,
     reflection_save,
 )
+from ulvo.lib.formats import short_date
 from ulvo.lib.http import AuthedRequest, safe_next
 
 SHARED_LIMIT = 50
@@ -367,7 +368,7 @@ def _outcomes_context(
             (r.pk, EvidenceForm._reflection_label(r), r.is_draft) for r in my_reflections
         ],
         "my_activities": [
-            (a.pk, f"{a.date:%d-%m-%Y} · {a.get_kind_display()}") for a in my_activities
+            (a.pk, f"{short_date(a.date)} · {a.get_kind_display()}") for a in my_activities
         ],
     }
 

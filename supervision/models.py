@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from environments.models import Domain
 from placements.models import Placement, SupervisionRole
+from ulvo.lib.formats import short_date
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -115,7 +116,7 @@ class MeetingNote(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.placement} – {self.date:%d-%m-%Y}"
+        return f"{self.placement} – {short_date(self.date)}"
 
 
 class TimeKind(models.TextChoices):

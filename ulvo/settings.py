@@ -254,6 +254,8 @@ IMPORT_REPORT_RETENTION = timedelta(days=int(env("ULVO_IMPORT_REPORT_DAYS", "30"
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers in ULVO's two date styles, decimal comma in Dutch (ulvo/lib/formats.py).
+FORMAT_MODULE_PATH = ["ulvo.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

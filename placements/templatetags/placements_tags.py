@@ -1,13 +1,12 @@
 from django import template
 
+from ulvo.lib import formats
+
 register = template.Library()
 
-
-@register.filter
-def duration(minutes: int | None) -> str:
-    """Minutes as hours:minutes, e.g. 90 → 1:30."""
-    minutes = int(minutes or 0)
-    return f"{minutes // 60}:{minutes % 60:02d}"
+# ULVO's one duration style (ulvo/lib/formats.py), also here for the templates that
+# load this library: 25 uur 15 min.
+register.filter("duration", formats.duration)
 
 
 @register.filter
