@@ -2,9 +2,8 @@
 
 :func:`home_for` reads the database in a fixed number of queries and returns frozen
 dataclasses of ids, names, dates, counts and choices. It words nothing and links
-nothing: templates/supervision/home.html does both. The result is what the cache keeps
-(supervision/home_cache.py), so it holds only what is true in every language and for
-every request (no labels, no CSRF token).
+nothing: templates/supervision/home.html does both, and keeps the rendered page until
+something on it changes (supervision/home_cache.py).
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 The page gathers per supervisee their placement, submitted weeks, reflections
 waiting for a response, recent attendance and meeting notes: five queries over the
 region's largest tables and a long list to render, on the page a supervisor opens
-most. Built once (supervision/home.py), what it shows is kept under a key made of two
-tokens:
+most. Rendered once (supervision/home.py, templates/supervision/home.html), the page
+is kept by the template's ``{% cache %}`` under a key made of two tokens:
 
 - the supervisor's token, forgotten whenever something on their page may change:
   their own assignments, memberships, core-team seats and meeting notes, and
@@ -24,15 +24,13 @@ among the recent sessions at most that late). The tokens, and forgetting them, a
 its body (``home_forget_students``, ``home_forget_supervisors``,
 ``home_forget_everyone``); changes made in the admin site, by ``ulvo.receivers``.
 
-The page is personal: the key holds the supervisor's id. What is kept are plain facts
-(``supervision.home.SupervisorHome``), rendered on every request, so the page's CSRF
-token is always the request's own.
+The page is personal: the key holds the supervisor's id, and the template keeps it per
+browser session as well, since its forms carry a CSRF token made for the browser.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -43,8 +41,7 @@ from ulvo.lib.home_tokens import TOKEN_SECONDS as _TOKEN_SECONDS
 from ulvo.lib.home_tokens import supervisor_token as _supervisor_key
 
 HOME_SECONDS = 300
-# Raised whenever what is kept changes shape, so that a page kept by the previous
-# version of the code is never read.
+# Part of every page key; v1 kept HTML with a placeholder for the CSRF token.
 _PAGE = "ulvo:home:v2:page"
 
 
@@ -63,20 +60,6 @@ def page_key(user_id: int, language: str) -> str:
         cache.set_many(missing, _TOKEN_SECONDS)
         tokens.update(missing)
     return f"{_PAGE}:{user_id}:{language}:{tokens[keys[0]]}:{tokens[_GLOBAL]}"
-
-
-def cached_page[T](user_id: int, language: str, build: Callable[[], T]) -> T:
-    """What the supervisor's page shows: from the cache, or built and kept. Kept per
-    language, as what is built may be (a shortened reflection ends in a translated
-    ellipsis)."""
-    if seconds() <= 0:
-        return build()
-    key = page_key(user_id, language)
-    page: T | None = cache.get(key)
-    if page is None:
-        page = build()
-        cache.set(key, page, seconds())
-    return page
 
 
 def supervisors_of(students: set[int]) -> set[int]:

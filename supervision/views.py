@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -246,15 +247,19 @@ def supervisor_home(request: AuthedRequest) -> HttpResponse:
     """My supervisees, per environment: weeks to sign off, reflections to answer,
     recent attendance and whether they have a supervisor from their own domain.
 
-    What the page shows (supervision/home.py) is kept in the cache until something on
-    it changes (supervision/home_cache.py); built afresh it takes a fixed number of
-    queries."""
+    The template keeps the page rendered (``{% cache %}``) until something on it
+    changes (supervision/home_cache.py); only then is ``home`` read, in a fixed number
+    of queries (supervision/home.py)."""
     user = request.user
-    home = home_cache.cached_page(user.pk, get_language(), lambda: home_for(user))
+    context = {
+        "home": SimpleLazyObject(lambda: home_for(user)),
+        "home_key": home_cache.page_key(user.pk, get_language()),
+        "home_seconds": home_cache.seconds(),
+    }
     template_name = "supervision/home.html"
     if request.htmx:
-        template_name += "#supervisees"
-    return TemplateResponse(request, template_name, {"home": home})
+        template_name += "#supervisor-home"
+    return TemplateResponse(request, template_name, context)
 
 
 # --- Meeting notes --------------------------------------------------------------------

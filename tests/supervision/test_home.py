@@ -301,16 +301,16 @@ def test_sessions_the_supervisor_may_not_open_are_not_linked(cast: Any, login: A
     ]
 
 
-def test_htmx_asks_for_the_list_alone(cast: Any, login: Any) -> None:
+def test_htmx_asks_for_the_page_without_the_layout(cast: Any, login: Any) -> None:
     submit_week(cast)
     response = login(cast.supervisor).get(HOME, headers={"hx-request": "true"})
     html = response.content.decode()
-    assert html.strip().startswith('<div id="supervisees">')
+    assert html.strip().startswith('<div id="supervisor-home">')
     assert "Sanne Student" in html
     assert "<html" not in html
 
 
-def test_what_the_cache_keeps_is_plain_data(cast: Any) -> None:
+def test_the_presenter_returns_plain_data(cast: Any) -> None:
     """No model rows, translated labels or HTML: pickled, nothing of Django's is in it."""
     import pickle
 
@@ -323,3 +323,39 @@ def test_what_the_cache_keeps_is_plain_data(cast: Any) -> None:
     kept = pickle.dumps(home)
     assert b"django" not in kept
     assert pickle.loads(kept) == home
+
+
+def test_kept_rendered_each_browser_gets_forms_it_can_send(cast: Any, settings: Any) -> None:
+    """With the cache on, the page is kept per browser session: the supervisor's phone
+    is not handed the CSRF tokens of their laptop's page."""
+    import re
+
+    from django.core.cache import cache
+
+    settings.ULVO_SUPERVISOR_HOME_CACHE_SECONDS = 300
+    cache.clear()
+    reflection = share_reflection(cast.student, cast.environment, "Graag je reactie.")
+    respond = reverse("reflections:feedback_add", args=[reflection.pk])
+    browsers = {}
+    for name in ("laptop", "phone"):
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(cast.supervisor)
+        browser.get(HOME)
+        html = browser.get(HOME).content.decode()  # kept
+        [token] = re.findall(
+            rf'action="{re.escape(respond)}".*?name="csrfmiddlewaretoken" value="([^"]+)"',
+            html,
+            flags=re.S,
+        )
+        browsers[name] = (browser, token)
+    with CaptureQueriesContext(connection) as again:
+        browsers["phone"][0].get(HOME)
+    assert "reflections_reflection" not in " ".join(q["sql"] for q in again.captured_queries)
+
+    phone, token = browsers["phone"]
+    # Refused for its empty text, not for its token.
+    assert phone.post(respond, {"csrfmiddlewaretoken": token, "text": ""}).status_code == 422
+    laptop, token = browsers["laptop"]
+    response = laptop.post(respond, {"csrfmiddlewaretoken": token, "text": "Mooi.", "next": HOME})
+    assert response.status_code == 302
+    cache.clear()

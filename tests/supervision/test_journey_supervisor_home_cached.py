@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from supervision import home_cache
-from supervision.home import SupervisorHome
 from tests.browser import log_in, watch_console
 from tests.supervision.conftest import share_reflection, submit_week
 
@@ -34,9 +34,14 @@ def test_the_cached_home_follows_the_student_and_the_supervisor(
     supervisee = page.locator(f"#supervisee-{cast.placement.pk}")
     expect(supervisee).to_contain_text(cast.student.full_name)
     expect(supervisee.locator(".waiting-reflection")).to_have_count(0)
-    # The page is now kept: the same key still finds it.
-    key = home_cache.page_key(cast.supervisor.pk, "nl")
-    assert isinstance(cache.get(key), SupervisorHome)
+    # The page is now kept, for this browser's session: the same key still finds it.
+    [session] = [
+        c["value"] for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME
+    ]
+    key = make_template_fragment_key(
+        "supervisor-home", [home_cache.page_key(cast.supervisor.pk, "nl"), session]
+    )
+    assert cast.student.full_name in cache.get(key)
 
     # The student shares a reflection and submits a week: the next load shows both.
     reflection = share_reflection(cast.student, cast.environment, "Vandaag samen met de wijk.")
