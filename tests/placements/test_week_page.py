@@ -13,13 +13,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from placements.models import ActivityEntry, Week, WeekStatus, week_start
 from placements.services import assignment_save, week_approve, week_return, week_submit
+from tests.clock import frozen_at
 from tests.placements.factories import (
     SupervisionAssignmentFactory,
     entry_post_data,
@@ -34,7 +34,7 @@ MONDAY = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=AMSTERDAM)
 
 @pytest.fixture
 def on_monday() -> Iterator[None]:
-    with time_machine.travel(MONDAY, tick=False):
+    with frozen_at(MONDAY):
         yield
 
 
@@ -101,7 +101,7 @@ def test_on_monday_the_submit_button_warns_which_placement_days_are_still_to_com
 
 @pytest.fixture
 def on_thursday_evening() -> Iterator[None]:
-    with time_machine.travel(MONDAY + datetime.timedelta(days=3, hours=8), tick=False):
+    with frozen_at(MONDAY + datetime.timedelta(days=3, hours=8)):
         yield
 
 
