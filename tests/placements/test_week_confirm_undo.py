@@ -6,10 +6,9 @@ import datetime
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
 from placements.models import (
     APPROVAL_UNDO_WINDOW,
@@ -28,6 +27,8 @@ from placements.services import (
     week_reopen_request,
     week_submit,
 )
+from placements.views import _week_names
+from tests.clock import frozen_at
 from tests.placements.factories import SupervisionAssignmentFactory, log_activity
 
 
@@ -50,10 +51,10 @@ def submitted_week(cast: Any) -> Week:
 
 
 def dates(week: Week) -> str:
+    """The week's dates as the messages write them (in English, as the clients read)."""
     with translation.override("en"):
-        start = formats.date_format(week.start, "j F")
-        end = formats.date_format(week.end, "j F Y")
-    return f"{start} to {end}"
+        names = _week_names(week)
+    return f"{names['start']} to {names['end']}"
 
 
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
@@ -171,7 +172,7 @@ def test_the_review_page_offers_the_undo_while_it_is_possible(
     url = reverse("placements:week_review", args=[week.pk])
 
     shown = supervisor.get(url).content.decode()
-    with time_machine.travel(timezone.now() + APPROVAL_UNDO_WINDOW + datetime.timedelta(minutes=1)):
+    with frozen_at(timezone.now() + APPROVAL_UNDO_WINDOW + datetime.timedelta(minutes=1)):
         later = supervisor.get(url).content.decode()
 
     assert f'action="{undo_url(week)}"' in shown
@@ -184,7 +185,7 @@ def test_an_approval_cannot_be_undone_after_the_window(cast: Any, supervisor: Cl
     week_approve(week=week, reviewer=cast.supervisor)
     before = snapshot()
 
-    with time_machine.travel(timezone.now() + APPROVAL_UNDO_WINDOW + datetime.timedelta(minutes=1)):
+    with frozen_at(timezone.now() + APPROVAL_UNDO_WINDOW + datetime.timedelta(minutes=1)):
         response = supervisor.post(undo_url(week), follow=True)
         assert response.context["just_signed_off"] == []
 
