@@ -99,6 +99,10 @@ def test_the_reflection_thread_leaves_messages_to_the_middleware(cast: Any, clie
 # --- What htmx does not swap keeps its messages --------------------------------------------
 
 
+def quiet(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("<p>nothing to say</p>")
+
+
 def answer(request: HttpRequest, kind: str) -> HttpResponse:
     messages.success(request, "Opgeslagen!")
     if kind == "redirect":
@@ -110,7 +114,11 @@ def answer(request: HttpRequest, kind: str) -> HttpResponse:
     return HttpResponse("<p>fragment</p>", status=int(kind))
 
 
-urlpatterns = [path("answer/<str:kind>/", answer), path("", include("ulvo.urls"))]
+urlpatterns = [
+    path("answer/<str:kind>/", answer),
+    path("quiet/", quiet),
+    path("", include("ulvo.urls")),
+]
 
 
 @override_settings(ROOT_URLCONF=__name__)
@@ -146,3 +154,41 @@ def test_a_full_page_asked_for_by_htmx_shows_the_message_once(cast: Any, login: 
 
     assert shown(response) == [(False, ["Opgeslagen!"])]
     assert shown(client.get("/")) == [(False, [])]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_swap_without_messages_clears_the_earlier_ones(cast: Any, login: Any) -> None:
+    """Messages belong to the response that caused them: the next action's response
+    empties #messages, so an old "saved" does not stand above a new result (#20)."""
+    client = login(cast.student)
+
+    response = client.get("/quiet/", headers=HTMX)
+
+    assert shown(response) == [(True, [])]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_the_pages_own_background_requests_leave_messages_alone(cast: Any, login: Any) -> None:
+    """Polling, autosave and read receipts send X-Ulvo-Background: they neither clear
+    what the user is reading nor take a queued message away from the next page."""
+    client = login(cast.student)
+
+    quiet = client.get("/quiet/", headers={**HTMX, "X-Ulvo-Background": "1"})
+    loud = client.get("/answer/200/", headers={**HTMX, "X-Ulvo-Background": "1"})
+
+    assert shown(quiet) == [] and shown(loud) == []
+    assert shown(client.get("/")) == [(False, ["Opgeslagen!"])]
+
+
+def test_every_background_request_in_the_templates_says_so() -> None:
+    """An element that fires by itself (polling "every …", "load") carries the header;
+    so does the reflection's autosave, which the user does not ask for either."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "templates"
+    for template in root.rglob("*.html"):
+        for tag in re.findall(r"<[^>]*hx-trigger=\"[^\"]*\"[^>]*>", template.read_text()):
+            trigger = re.search(r'hx-trigger="([^"]*)"', tag)
+            assert trigger is not None
+            if re.search(r"\b(every|load)\b", trigger.group(1)) or "autosave" in tag:
+                assert "X-Ulvo-Background" in tag, (template.name, tag[:120])

@@ -17,14 +17,8 @@ from tests.browser import is_htmx_post, log_in, watch_console
 pytestmark = pytest.mark.e2e
 
 
-# The middleware as it landed (ebcba35) appends messages only when there are some, so
-# an htmx response without messages leaves the previous ones on screen: the bug of #20.
-# Strict: once the middleware replaces #messages on every swap a user caused, this
-# passes, and the marker must go.
-@pytest.mark.xfail(
-    strict=True,
-    reason="HtmxMessagesMiddleware leaves earlier messages on screen after an htmx swap",
-)
+# Messages belong to the response that caused them (#20): every swap the user causes
+# replaces #messages, so an earlier message never stays above a new one.
 def test_a_saved_message_does_not_outlive_the_next_swap_on_the_week_page(
     transactional_db: None, cast: Any, live_server: Any, page: Page
 ) -> None:

@@ -31,6 +31,12 @@ class HtmxMessagesMiddleware:
     them waiting for the next full page, where they would tell of a change long done.
     Templates therefore never include the messages out of band themselves.
 
+    Messages belong to the response that caused them: every swap the user caused
+    replaces ``#messages``, with its own messages or with none, so a green "saved"
+    never stays above the next error. Requests the page makes by itself (polling a
+    progress bar, autosaving a draft, a read receipt on load) say so with the header
+    ``X-Ulvo-Background`` and leave ``#messages`` and the queue alone.
+
     Messages stay queued, for the next page that shows them, when htmx does not swap
     the response in (see ``htmx-config`` in ``base.html``): a redirect, one of htmx's
     own navigations (``HX-Redirect``, ``HX-Location``, ``HX-Refresh``), 204, or an
@@ -43,10 +49,14 @@ class HtmxMessagesMiddleware:
 
     def __call__(self, request: AnyRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not getattr(request, "htmx", False) or not _swapped_by_htmx(response):
+        if (
+            not getattr(request, "htmx", False)
+            or BACKGROUND_HEADER in request.headers
+            or not _swapped_by_htmx(response)
+        ):
             return response
         storage = get_messages(request)
-        if not isinstance(storage, BaseStorage) or storage.used or not storage:
+        if not isinstance(storage, BaseStorage) or storage.used:
             return response
         response.write(
             render_to_string(
@@ -55,6 +65,10 @@ class HtmxMessagesMiddleware:
         )
         return response
 
+
+# Sent by the page's own requests (data-hx-headers on the polling, autosaving and
+# read-receipt elements): they are no user's action, so they change no message.
+BACKGROUND_HEADER = "X-Ulvo-Background"
 
 # Response headers with which htmx leaves the page instead of swapping the response.
 HTMX_NAVIGATES = ("HX-Redirect", "HX-Location", "HX-Refresh")
