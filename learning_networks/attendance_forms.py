@@ -181,6 +181,34 @@ class PresenceForm(forms.Form):
         return cleaned
 
 
+class RosterFilterForm(forms.Form):
+    """Whom the roster shows (a GET form): part of a name, and by answer or presence."""
+
+    EVERYONE = ""
+    COMING = "yes"
+    OPEN = "open"
+    NOT_COMING = "no"
+    UNREGISTERED = "unregistered"
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        required=False,
+        widget=forms.SearchInput(attrs={"autocomplete": "off", "enterkeyhint": "search"}),
+    )
+    show = forms.ChoiceField(
+        label=_("Who"),
+        required=False,
+        choices=[
+            (EVERYONE, _("Everyone")),
+            (COMING, _("Said they'll come")),
+            (OPEN, _("No answer yet")),
+            (NOT_COMING, _("Can't come")),
+            (UNREGISTERED, _("Not registered yet")),
+        ],
+    )
+
+
 class OpenCheckInForm(forms.Form):
     """No fields: the session must be on its day (or running) and not cancelled."""
 

@@ -1,6 +1,8 @@
 """The participants' side of a session: the session page, answers, check-in, the
 roster, and feedback with its results for the core team."""
 
+import unicodedata
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -24,6 +26,7 @@ from learning_networks.attendance_forms import (
     FeedbackForm,
     OpenCheckInForm,
     PresenceForm,
+    RosterFilterForm,
     check_in_is_open,
 )
 from learning_networks.models import (
@@ -326,14 +329,71 @@ def _roster_flags(session: NetworkSession) -> dict[str, Any]:
     }
 
 
-def _roster_context(session: NetworkSession, **extra: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RosterGroup:
+    """The invitees with one answer, in name order."""
+
+    key: str
+    label: str
+    rows: list[Attendance]
+
+
+# Those who said they would come first: they are who the facilitator looks for at
+# the door; then those who did not answer, and last those who said they can't.
+ROSTER_GROUPS = [
+    (Answer.YES, gettext_lazy("Said they'll come")),
+    (Answer.NONE, gettext_lazy("No answer yet")),
+    (Answer.NO, gettext_lazy("Can't come")),
+]
+
+
+def _folded(text: str) -> str:
+    """For matching a typed name: case and accents aside ("coordinator" finds "Coördinator")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _is_shown(row: Attendance, show: str) -> bool:
+    if show == RosterFilterForm.COMING:
+        return row.answer == Answer.YES
+    if show == RosterFilterForm.OPEN:
+        return row.answer == Answer.NONE
+    if show == RosterFilterForm.NOT_COMING:
+        return row.answer == Answer.NO
+    if show == RosterFilterForm.UNREGISTERED:
+        return row.presence == Presence.UNKNOWN
+    return True
+
+
+def _shown(rows: list[Attendance], filters: RosterFilterForm) -> list[Attendance]:
+    """The rows the filter lets through; all of them when it is not valid."""
+    if not filters.is_valid():
+        return rows
+    name = _folded(filters.cleaned_data["name"])
+    show = filters.cleaned_data["show"]
+    return [row for row in rows if _is_shown(row, show) and name in _folded(row.user.full_name)]
+
+
+def _roster_context(
+    session: NetworkSession, filters: RosterFilterForm | None = None, **extra: Any
+) -> dict[str, Any]:
     rows = list(_roster_rows(session).order_by("user__full_name", "pk"))
+    filters = filters or RosterFilterForm()
+    shown = _shown(rows, filters)
     counts = dict.fromkeys(Presence.values, 0)
     for row in rows:
         counts[row.presence] += 1
     return {
         "session": session,
         "rows": rows,
+        "filters": filters,
+        "filtering": len(shown) < len(rows),
+        "shown": len(shown),
+        "groups": [
+            RosterGroup(key=answer or "open", label=str(label), rows=group)
+            for answer, label in ROSTER_GROUPS
+            if (group := [row for row in shown if row.answer == answer])
+        ],
         "invited": len(rows),
         "present": counts[Presence.PRESENT],
         "excused": counts[Presence.EXCUSED],
@@ -350,7 +410,12 @@ def _roster_context(session: NetworkSession, **extra: Any) -> dict[str, Any]:
 @require_GET
 def roster(request: AuthedRequest, pk: int) -> HttpResponse:
     session = session_for(request.user, pk, roster=True)
-    return TemplateResponse(request, ROSTER_PAGE, _roster_context(session))
+    filters = RosterFilterForm(request.GET)
+    template_name = ROSTER_PAGE
+    if request.htmx:
+        # The filter, as it is typed: the list alone.
+        template_name += "#invitees"
+    return TemplateResponse(request, template_name, _roster_context(session, filters))
 
 
 @require_POST

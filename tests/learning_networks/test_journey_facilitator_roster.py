@@ -5,6 +5,7 @@ the live server. Assertions use selectors and the database, not texts.
 """
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -12,8 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from accounts.models import Role
 from learning_networks.models import Attendance, NetworkSession, Presence, SessionStatus
-from learning_networks.services import session_save
+from learning_networks.services import attendance_answer, network_member_set, session_save
+from tests.accessibility.axe import sign_in, violations
+from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.browser import is_htmx_post, log_in, watch_console
 
 pytestmark = pytest.mark.e2e
@@ -89,4 +93,79 @@ def test_facilitator_registers_attendance_on_a_phone(
     assert page.evaluate("window.__notReloaded") is True
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the roster scrolls sideways on a phone ({width}px)"
+    assert errors == []
+
+
+def test_facilitator_finds_people_on_a_long_roster_on_a_phone(
+    transactional_db: None, cast: Any, live_server: Any, page: Page
+) -> None:
+    """Thirty invitees: those who said they would come are first, those who can't are
+    folded away, and typing part of a name narrows the list in place (htmx)."""
+    starts = timezone.now() - datetime.timedelta(minutes=10)
+    people = []
+    for n in range(30):
+        person = UserFactory(full_name=f"Deelnemer {n:02d}")
+        MembershipFactory(
+            user=person, environment=cast.environment, role=Role.STUDENT, programme=cast.pabo
+        )
+        network_member_set(network=cast.network, user=person)
+        people.append(person)
+    later = starts + datetime.timedelta(days=2)
+    session = session_save(
+        session=NetworkSession(
+            network=cast.network,
+            kind="intervision",
+            theme="Casusbespreking",
+            starts_at=later,
+            ends_at=later + datetime.timedelta(hours=2),
+            status=SessionStatus.PLANNED,
+        ),
+        facilitators=[cast.supervisor],
+        audience_programmes=[],
+    )
+    rows = {a.user_id: a for a in Attendance.objects.filter(session=session)}
+    coming = [rows[p.pk] for p in people[25:]]  # the last five by name
+    for row in coming:
+        attendance_answer(attendance=row, answer="yes", reason="")
+    for row in (rows[p.pk] for p in people[:3]):
+        attendance_answer(attendance=row, answer="no", reason="Stage")
+    # The session starts now: registering presence is open.
+    NetworkSession.objects.filter(pk=session.pk).update(
+        starts_at=starts, ends_at=starts + datetime.timedelta(hours=2)
+    )
+
+    errors = watch_console(page)
+    sign_in(page, live_server.url, cast.supervisor)
+    roster_url = reverse("learning_networks:roster", args=[session.pk])
+    page.goto(live_server.url + roster_url)
+    page.evaluate("window.__notReloaded = true")
+
+    first = page.locator(".roster-row").first
+    expect(first).to_have_id(f"attendance-{coming[0].pk}")
+    expect(page.locator(".roster-row:visible")).to_have_count(32 - 3)
+    folded = page.locator("details.roster-fold")
+    expect(folded).not_to_have_attribute("open", "")
+
+    # Typing narrows the list without a page load, and the URL keeps the filter.
+    page.get_by_role("searchbox").fill("27")
+    expect(page.locator(".roster-row")).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"name=27"))
+    row = page.locator(f"#attendance-{coming[2].pk}")
+    box = row.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= page.viewport_size["height"]
+    mark = reverse("learning_networks:roster_mark", args=[session.pk, coming[2].pk])
+    with page.expect_response(is_htmx_post(mark)) as posted:
+        row.locator('button[value="present"]').tap()
+    assert posted.value.status == 200
+    expect(row.locator('button[value="present"]')).to_have_attribute("aria-pressed", "true")
+
+    # Who can't come, chosen from the list; their group is then open.
+    page.get_by_role("searchbox").fill("")
+    page.get_by_role("combobox").select_option("no")
+    expect(page.locator(".roster-row")).to_have_count(3)
+    expect(page.locator(".roster-row").first).to_be_visible()
+
+    assert page.evaluate("window.__notReloaded") is True
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert violations(page) == []
     assert errors == []

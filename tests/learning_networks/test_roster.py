@@ -5,6 +5,7 @@ Who may reach these URLs at all is the authorisation matrix's job
 """
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -263,3 +264,118 @@ def test_roster_query_count_does_not_grow(cast: Any, facilitator: Client) -> Non
         response = facilitator.get(url)
     assert response.content.decode().count('class="roster-row') == 12
     assert len(many) == len(few)
+
+
+@pytest.fixture
+def answered(cast: Any) -> dict[str, Attendance]:
+    """Three more invitees of the coming session, in name order: Aart can't come, Bob
+    has not answered, Zoë will come (and Sanne, the student, will come too)."""
+    rows = {}
+    for name in ("Aart Afwezig", "Bob Onbeslist", "Zoë Zeker"):
+        person = UserFactory(full_name=name)
+        MembershipFactory(
+            user=person, environment=cast.environment, role=Role.STUDENT, programme=cast.pabo
+        )
+        network_member_set(network=cast.network, user=person)
+        rows[name.split()[0]] = person
+    session_invite(session=cast.session)
+    found = {
+        key: Attendance.objects.get(session=cast.session, user=person)
+        for key, person in rows.items()
+    }
+    found["Sanne"] = student_row(cast, cast.session)
+    attendance_answer(attendance=found["Aart"], answer="no", reason="Tentamen")
+    attendance_answer(attendance=found["Zoë"], answer="yes", reason="")
+    attendance_answer(attendance=found["Sanne"], answer="yes", reason="")
+    return found
+
+
+def row_order(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'<li id="attendance-(\d+)"', html)]
+
+
+def test_those_who_said_they_will_come_are_first(
+    cast: Any, facilitator: Client, answered: dict[str, Attendance]
+) -> None:
+    """Not alphabetical: coming, then no answer, then can't come (each by name)."""
+    html = facilitator.get(roster_url(cast.session)).content.decode()
+
+    supervisor = Attendance.objects.get(session=cast.session, user=cast.supervisor)
+    assert row_order(html) == [
+        answered["Sanne"].pk,  # Sanne Student
+        answered["Zoë"].pk,  # Zoë Zeker
+        answered["Bob"].pk,  # Bob Onbeslist
+        supervisor.pk,  # Bram Schoolopleider: no answer
+        answered["Aart"].pk,  # Aart Afwezig
+    ]
+    # Each group under a heading with its number.
+    assert re.search(r"Said they&#x27;ll come <span class=\"badge\">2</span>", html)
+    assert re.search(r"No answer yet <span class=\"badge\">2</span>", html)
+    assert re.search(r"Can&#x27;t come <span class=\"badge\">1</span>", html)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"name": "zoe"}, ["Zoë"]),  # case and accents aside
+        ({"name": "  ZEKER "}, ["Zoë"]),
+        ({"show": "yes"}, ["Sanne", "Zoë"]),
+        ({"show": "open"}, ["Bob", "Bram"]),
+        ({"show": "no"}, ["Aart"]),
+        ({"show": "yes", "name": "sanne"}, ["Sanne"]),
+        ({"name": "nobody"}, []),
+    ],
+)
+def test_the_filter_works_without_javascript(
+    cast: Any,
+    facilitator: Client,
+    answered: dict[str, Attendance],
+    query: dict[str, str],
+    expected: list[str],
+) -> None:
+    answered["Bram"] = Attendance.objects.get(session=cast.session, user=cast.supervisor)
+
+    response = facilitator.get(roster_url(cast.session), query)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert sorted(row_order(html)) == sorted(answered[key].pk for key in expected)
+    assert f"{len(expected)} of 5 shown" in html
+    if not expected:
+        assert "Nobody on the roster matches this filter." in html
+    # The counts above still count everyone.
+    assert "5 invited" in html
+
+
+def test_the_filter_shows_who_is_not_registered_yet(
+    cast: Any, facilitator: Client, answered: dict[str, Attendance]
+) -> None:
+    facilitator.post(mark_url(cast.session, answered["Aart"]), {"presence": "excused"})
+
+    html = facilitator.get(roster_url(cast.session), {"show": "unregistered"}).content.decode()
+
+    assert answered["Aart"].pk not in row_order(html)
+    assert len(row_order(html)) == 4
+
+
+@pytest.mark.parametrize(
+    "query", [{"show": "everybody"}, {"name": "x" * 500}, {"name": "\x00"}, {"show": "\x00"}]
+)
+def test_a_bad_filter_shows_everyone(
+    cast: Any, facilitator: Client, answered: dict[str, Attendance], query: dict[str, Any]
+) -> None:
+    response = facilitator.get(roster_url(cast.session), query)
+
+    assert response.status_code == 200
+    assert len(row_order(response.content.decode())) == 5
+
+
+def test_the_filter_through_htmx_returns_the_list_alone(
+    cast: Any, facilitator: Client, answered: dict[str, Attendance]
+) -> None:
+    response = facilitator.get(roster_url(cast.session), {"name": "aart"}, headers=HTMX)
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="invitees">')
+    assert "<html" not in html and 'id="check-in-code"' not in html
+    assert row_order(html) == [answered["Aart"].pk]
