@@ -65,6 +65,17 @@ def test_an_hour_total_has_a_decimal_only_where_needed(
         assert formats.hours(minutes) == english
 
 
+def test_a_chart_and_its_table_round_alike() -> None:
+    """675 minutes are 11.25 hours: Python's round() said 11.2 in the table while the
+    chart said 11,3."""
+    assert formats.hour_value(675) == Decimal("11.3")
+    assert formats.hour_value(62_328) == Decimal("1038.8")
+    with translation.override("nl"):
+        assert formats.hour_number(675) == "11,3"
+        assert formats.cell(formats.hour_value(675)) == "11,3"
+        assert formats.cell(formats.hour_value(120)) == "2"
+
+
 def test_an_hour_total_can_have_two_decimals() -> None:
     with translation.override("nl"):
         assert formats.hours(1515, decimals=2) == "25,25 uur"
@@ -101,7 +112,8 @@ def test_numbers_have_the_languages_separators(
         (1200, "1.200", "1,200"),
         ("<5", "<5", "<5"),
         ("", "", ""),
-        (MONDAY, "12 okt 2026", "12 Oct 2026"),
+        # A date does not break over lines in a narrow column.
+        (MONDAY, "12\u00a0okt\u00a02026", "12\u00a0Oct\u00a02026"),
     ],
 )
 def test_a_table_cell_is_shown_in_the_language(value: object, dutch: str, english: str) -> None:

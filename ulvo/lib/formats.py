@@ -68,6 +68,7 @@ DATE_FORMATS = (
 )
 
 Number = int | float | Decimal
+NBSP = "\u00a0"
 
 
 def date(value: datetime.date | datetime.datetime | None, style: str = SHORT_DATE) -> str:
@@ -140,7 +141,15 @@ def hours(minutes: Number | None, decimals: int = 1) -> str:
 
 def hour_number(minutes: Number | None, decimals: int = 1) -> str:
     """Minutes as decimal hours without the unit, for a column headed "Hours": 1.038,8."""
-    return _as_needed(Decimal(str(minutes or 0)) / 60, decimals)
+    return _as_needed(hour_value(minutes, decimals), decimals)
+
+
+def hour_value(minutes: Number | None, decimals: int = 1) -> Decimal:
+    """Minutes as decimal hours, a half rounded up (62.325 minutes: 1038.8), for a table
+    cell or a spreadsheet; the same rounding as :func:`hours`, so that a chart and its
+    table agree (Python's ``round`` gives 11.2 for 11.25, this 11.3)."""
+    step = Decimal(1).scaleb(-decimals)
+    return (Decimal(str(minutes or 0)) / 60).quantize(step, rounding=ROUND_HALF_UP)
 
 
 def cell(value: Any) -> str:
@@ -155,10 +164,11 @@ def cell(value: Any) -> str:
         return number(value)
     if isinstance(value, float | Decimal):
         return _as_needed(value, 2)
+    # A date in a narrow column stays on one line ("27 jul 2026", not three).
     if isinstance(value, datetime.datetime):
-        return short_datetime(value)
+        return short_datetime(value).replace(" ", NBSP)
     if isinstance(value, datetime.date):
-        return short_date(value)
+        return short_date(value).replace(" ", NBSP)
     return str(value)
 
 
