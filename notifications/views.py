@@ -1,3 +1,7 @@
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -12,8 +16,8 @@ from accounts.models import User
 from environments.access import environment_for
 from notifications.access import notification_for, report_for
 from notifications.forms import PreferencesForm, ReportForm
-from notifications.kinds import compose
-from notifications.models import Notification, Report, ReportState
+from notifications.kinds import Summary, compose, subjects_for, summarise
+from notifications.models import Kind, Notification, Report, ReportState
 from notifications.outbox import parse_preferences_token
 from notifications.reports import report_request
 from notifications.services import notifications_mark_read, preferences_save
@@ -22,16 +26,73 @@ from ulvo.lib.http import AnyRequest, AuthedRequest
 PAGE_SIZE = 30
 
 
+# This many rows of one kind in a row are listed under one heading, folded away.
+GROUP_FROM = 3
+# The names a folded group shows of what its rows are about.
+GROUP_NAMES = 3
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A row of the list and who or what it is about."""
+
+    notification: Notification
+    summary: Summary | None
+
+
+@dataclass(frozen=True)
+class Group:
+    """Rows of one kind that follow each other in the list (newest first)."""
+
+    label: str
+    entries: list[Entry]
+
+    @property
+    def folded(self) -> bool:
+        return len(self.entries) >= GROUP_FROM
+
+    @property
+    def unread(self) -> int:
+        return sum(1 for entry in self.entries if entry.notification.read_at is None)
+
+    @property
+    def names(self) -> list[str]:
+        """What the first rows are about, each once, for the folded group's heading."""
+        subjects = dict.fromkeys(e.summary.subject for e in self.entries if e.summary)
+        return list(subjects)[:GROUP_NAMES]
+
+    @property
+    def more(self) -> int:
+        subjects = {e.summary.subject for e in self.entries if e.summary}
+        return max(0, len(subjects) - GROUP_NAMES)
+
+
+def _entries(user: User, rows: Sequence[Notification]) -> list[Entry]:
+    subjects = subjects_for(user, rows)
+    return [Entry(row, summarise(row, subjects)) for row in rows]
+
+
+def _groups(entries: list[Entry]) -> list[Group]:
+    return [
+        Group(label=str(Kind(kind).label), entries=list(run))
+        for kind, run in itertools.groupby(entries, key=lambda e: e.notification.kind)
+    ]
+
+
 @require_GET
 def notification_list(request: AuthedRequest) -> HttpResponse:
     rows = Notification.objects.for_user(request.user)
-    page = Paginator(rows.only("pk", "kind", "due_at", "read_at"), PAGE_SIZE).get_page(
+    page = Paginator(rows.only("pk", "kind", "payload", "due_at", "read_at"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return TemplateResponse(
         request,
         "notifications/notification_list.html",
-        {"page": page, "unread": rows.unread().count()},
+        {
+            "page": page,
+            "groups": _groups(_entries(request.user, list(page))),
+            "unread": rows.unread().count(),
+        },
     )
 
 
@@ -50,10 +111,12 @@ def notification_mark_read(request: AuthedRequest, pk: int) -> HttpResponse:
     notifications_mark_read(user=request.user, notification_id=notification.pk)
     if request.htmx:
         notification.refresh_from_db()
+        (entry,) = _entries(request.user, [notification])
         return TemplateResponse(
             request,
             "notifications/notification_list.html#notification",
-            {"notification": notification},
+            # In a folded group the heading names the kind; the row then does not.
+            {"entry": entry, "in_group": request.POST.get("in_group") == "1"},
         )
     return redirect("notifications:list")
 

@@ -9,10 +9,15 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import Membership
 from notifications.models import Delivery, Kind, Notification, Preference
-from tests.notifications.conftest import Clock
+from placements.models import week_start
+from placements.services import activity_create, week_submit
+from tests.clock import Clock
 from tests.notifications.factories import queue
+from ulvo.lib.formats import short_date
 
 pytestmark = pytest.mark.django_db
 
@@ -125,9 +130,11 @@ def test_the_list_and_badge_run_a_fixed_number_of_queries(cast: Any) -> None:
         (Kind.SESSION_REMINDER, {"session": cast.session.pk}),
         (Kind.SESSION_FOLLOWUP, {"session": cast.past_session.pk}),
     ]
-    queue(cast.student, key="q:0")
+    # One of each kind first: each kind's subjects are one query for the whole page.
+    for n, (kind, payload) in enumerate(payloads):
+        queue(cast.student, key=f"q:{n}", kind=kind, payload=payload)
     few = count()
-    for n in range(1, 60):
+    for n in range(len(payloads), 60):
         kind, payload = payloads[n % len(payloads)]
         queue(cast.student, key=f"q:{n}", kind=kind, payload=payload)
     assert count() == few
@@ -172,3 +179,120 @@ def test_extra_fields_cannot_change_someone_elses_preferences(cast: Any) -> None
 
     assert not Preference.objects.filter(user=cast.supervisor).exists()
     assert Preference.objects.filter(user=cast.student).count() == len(Kind.values)
+
+
+def submitted_weeks(cast: Any, count: int) -> list[Any]:
+    """The student submits ``count`` weeks (the newest first); each asks the
+    supervisor, who signs off, for a sign-off: a notification each."""
+    monday = week_start(timezone.localdate())
+    weeks = []
+    for n in range(1, count + 1):
+        day = monday - datetime.timedelta(weeks=n)
+        activity_create(
+            placement=cast.placement,
+            date=day,
+            minutes=60,
+            setting="school",
+            kind="classroom",
+            disciplines=["teacher"],
+            description="Rekenles.",
+        )
+        weeks.append(week_submit(placement=cast.placement, start=day, student=cast.student))
+    return weeks
+
+
+def list_items(html: str) -> list[str]:
+    return re.findall(r'<li id="notification-\d+".*?</li>', html, flags=re.S)
+
+
+def test_each_row_says_who_and_which_week(cast: Any) -> None:
+    """Not "A week submitted for sign-off" forty times: the student and the week."""
+    weeks = submitted_weeks(cast, 2)
+
+    html = as_user(cast.supervisor).get(reverse("notifications:list")).content.decode()
+
+    items = list_items(html)
+    assert len(items) == 2
+    # (The newest first: the week submitted last.)
+    for item, week in zip(items, reversed(weeks), strict=True):
+        assert cast.student.full_name in item
+        assert f"Week of {short_date(week.start)} – {short_date(week.end)}" in item
+        assert "A week submitted for sign-off" in item  # the kind, under the subject
+
+
+def test_a_run_of_one_kind_is_folded_under_a_heading_that_says_who(cast: Any) -> None:
+    submitted_weeks(cast, 4)
+    queue(cast.supervisor, key="other-kind", kind=Kind.LOG_REMINDER)
+
+    html = as_user(cast.supervisor).get(reverse("notifications:list")).content.decode()
+
+    assert html.count("<details>") == 1
+    start = html.index("<details>")
+    end = html.index("</details>", start)
+    group = html[start:end]
+    summary = group[: group.index("</summary>")]
+    assert "A week submitted for sign-off" in summary
+    assert "4 messages" in summary and "4 new" in summary
+    assert cast.student.full_name in summary
+    assert len(list_items(group)) == 4
+    # In the group the rows leave the kind to its heading; the lone reminder names it.
+    assert all("A week submitted for sign-off" not in item for item in list_items(group))
+    (alone,) = list_items(html[:start] + html[end:])
+    assert "Reminder to log activities" in alone
+
+
+def test_a_row_about_what_the_reader_no_longer_sees_names_nothing(cast: Any) -> None:
+    """The supervisor left the environment: the row stays, by its kind alone."""
+    submitted_weeks(cast, 1)
+    Membership.objects.filter(user=cast.supervisor).update(is_active=False)
+
+    html = as_user(cast.supervisor).get(reverse("notifications:list")).content.decode()
+
+    (item,) = list_items(html)
+    assert cast.student.full_name not in html
+    assert "A week submitted for sign-off" in item
+
+
+def test_marking_read_in_a_group_returns_the_row_as_it_was(cast: Any) -> None:
+    week, *_ = submitted_weeks(cast, 3)
+    row = Notification.objects.get(recipient=cast.supervisor, payload__week=week.pk)
+
+    response = as_user(cast.supervisor).post(
+        reverse("notifications:mark_read", args=[row.pk]), {"in_group": "1"}, headers=HTMX
+    )
+
+    item = response.content.decode()
+    assert cast.student.full_name in item and "A week submitted for sign-off" not in item
+    assert "Mark as read" not in item
+    row.refresh_from_db()
+    assert row.read_at is not None
+
+
+def test_the_supervisors_list_runs_a_fixed_number_of_queries(cast: Any) -> None:
+    """Who and what is looked up for the whole page at once, whatever it holds."""
+    client = as_user(cast.supervisor)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("notifications:list")).status_code == 200
+        return len(queries)
+
+    weeks = submitted_weeks(cast, 6)
+    queue(cast.supervisor, key="s:log", kind=Kind.LOG_REMINDER)
+    queue(
+        cast.supervisor,
+        key="s:session",
+        kind=Kind.SESSION_REMINDER,
+        payload={"session": cast.session.pk},
+    )
+    few = count()
+    for n, week in enumerate(weeks):
+        payload = {"week": week.pk, "assignment": cast.placement.assignments.get().pk}
+        queue(cast.supervisor, key=f"s:r{n}", kind=Kind.SIGNOFF_REMINDER, payload=payload)
+        queue(
+            cast.supervisor,
+            key=f"s:f{n}",
+            kind=Kind.SESSION_FOLLOWUP,
+            payload={"session": cast.past_session.pk},
+        )
+    assert count() == few
