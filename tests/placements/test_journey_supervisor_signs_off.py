@@ -75,7 +75,7 @@ def test_supervisor_approves_the_week_from_the_queue_in_one_click(
     item = page.locator("article.queue-item")
     expect(item).to_have_count(1)
     expect(item).to_contain_text(cast.student.full_name)
-    expect(item).to_contain_text("2:30")
+    expect(item).to_contain_text("2 uur 30 min")
 
     approve = reverse("placements:week_approve", args=[week.pk])
     item.locator(f'form[action="{approve}"] button[type="submit"]').click()
