@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
 from environments.models import Domain, LearningEnvironment, OrganisationKind, Programme
-from learning_networks.models import LearningLine, LearningNetwork, NetworkSession
+from learning_networks.models import ClosedDay, LearningLine, LearningNetwork, NetworkSession
 from placements.models import Weekday
 from ulvo.lib.dates import PlausibleDateField, PlausibleDateTimeField
 from ulvo.lib.formats import lazy_duration, short_date
@@ -312,3 +312,46 @@ class DateFinderForm(forms.Form):
                     },
                 )
         return cleaned
+
+
+class ClosedDayForm(forms.ModelForm):
+    """A day, or days, on which the environment plans no sessions."""
+
+    class Meta:
+        model = ClosedDay
+        fields = ["first_day", "last_day", "reason"]
+        field_classes = {"first_day": PlausibleDateField, "last_day": PlausibleDateField}
+        labels = {"first_day": _("From"), "last_day": _("Until")}
+        help_texts = {"last_day": _("Leave empty for a single day.")}
+
+    def __init__(self, *args: Any, environment: LearningEnvironment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environment = environment
+        self.fields["last_day"].required = False
+        self.fields["reason"].widget.attrs["maxlength"] = 150
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why nobody plans a session then."))
+        return reason
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        if first and not last and "last_day" not in self.errors:
+            cleaned["last_day"] = last = first
+        if first and last:
+            if last < first:
+                self.add_error("last_day", _("The last day lies before the first day."))
+            elif (last - first).days > 366:
+                self.add_error("last_day", _("Choose at most a year of closed days."))
+        return cleaned
+
+    def save(self, commit: bool = True) -> ClosedDay:
+        closed: ClosedDay = super().save(commit=False)
+        closed.environment = self.environment
+        if commit:
+            closed.save()
+        return closed

@@ -30,4 +30,6 @@ urlpatterns = [
     path("bijeenkomsten/<int:pk>/publiceren/", views.session_publish_view, name="session_publish"),
     path("bijeenkomsten/<int:pk>/annuleren/", views.session_cancel_view, name="session_cancel"),
     path("netwerken/<int:pk>/datum-zoeken/", views.date_finder, name="date_finder"),
+    path("leeromgevingen/<int:pk>/gesloten-dagen/", views.closed_days, name="closed_days"),
+    path("gesloten-dagen/<int:pk>/verwijderen/", views.closed_day_remove, name="closed_day_remove"),
 ]

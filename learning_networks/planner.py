@@ -575,14 +575,10 @@ def _shortfall(
         return ngettext(
             "without the %(domains)s domain", "without the %(domains)s domains", len(labels)
         ) % {"domains": join_names(labels)}
-    if len(missing_programmes) > 2:
-        return ngettext(
-            "without %(count)s programme", "without %(count)s programmes", len(missing_programmes)
-        ) % {"count": len(missing_programmes)}
+    if len(missing_programmes) > 1:
+        return _("without %(count)s programmes") % {"count": len(missing_programmes)}
     if missing_programmes:
-        return _("without %(programmes)s") % {
-            "programmes": join_names([group.name for group in missing_programmes])
-        }
+        return _("without %(programme)s") % {"programme": missing_programmes[0].name}
     return ""
 
 

@@ -20,6 +20,7 @@ from environments.access import environment_for
 from learning_networks.access import manages_network, network_for, session_for
 from learning_networks.forms import (
     DATETIME_FORMAT,
+    ClosedDayForm,
     DateFinderForm,
     LineForm,
     MemberForm,
@@ -27,10 +28,12 @@ from learning_networks.forms import (
     SessionForm,
 )
 from learning_networks.models import (
+    ClosedDay,
     LearningLine,
     LearningNetwork,
     NetworkMembership,
     NetworkSession,
+    SchoolHoliday,
     SessionStatus,
 )
 from learning_networks.planner import (
@@ -500,7 +503,12 @@ def date_finder(request: AuthedRequest, pk: int) -> HttpResponse:
     form = DateFinderForm(
         request.GET if asked else DateFinderForm.defaults(network), network=network
     )
-    context: dict[str, Any] = {"network": network, "form": form, "asked": asked}
+    context: dict[str, Any] = {
+        "network": network,
+        "form": form,
+        "asked": asked,
+        "keeps_closed_days": request.user.is_coordinator_of(network.environment),
+    }
     status = 200
     if form.is_valid():
         data = form.cleaned_data
@@ -553,3 +561,44 @@ def date_finder(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.htmx:
         template_name += "#results"
     return TemplateResponse(request, template_name, context, status=status)
+
+
+# --- Closed days ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def closed_days(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The days the environment plans no sessions, besides the school holidays of its
+    region: the coordinators keep them; the date finder never proposes them."""
+    environment = environment_for(request.user, pk, manage=True)
+    data = request.POST if request.method == "POST" else None
+    form = ClosedDayForm(data, environment=environment)
+    if request.method == "POST" and form.is_valid():
+        closed = form.save()
+        messages.success(request, _("Closed: %(reason)s.") % {"reason": closed.reason})
+        return redirect("learning_networks:closed_days", pk=environment.pk)
+    today = timezone.localdate()
+    return TemplateResponse(
+        request,
+        "learning_networks/closed_days.html",
+        {
+            "environment": environment,
+            "form": form,
+            "closed_days": ClosedDay.objects.filter(environment=environment, last_day__gte=today),
+            "holidays": SchoolHoliday.objects.filter(
+                region=environment.holiday_region, last_day__gte=today
+            )[:12],
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def closed_day_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    closed = ClosedDay.objects.filter(pk=pk).select_related("environment").first()
+    if closed is None:
+        raise Http404
+    environment = environment_for(request.user, closed.environment_id, manage=True)
+    closed.delete()
+    messages.success(request, _("No longer closed: %(reason)s.") % {"reason": closed.reason})
+    return redirect("learning_networks:closed_days", pk=environment.pk)

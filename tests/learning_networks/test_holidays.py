@@ -246,3 +246,74 @@ def test_the_note_names_only_closures_on_asked_weekdays() -> None:
         [saturday], first_day=D(2027, 1, 11), last_day=D(2027, 1, 17), weekdays=[6]
     )
     assert closures_note([], first_day=D(2027, 1, 11), last_day=D(2027, 1, 17)) == ""
+
+
+# --- The coordinators' page of closed days --------------------------------------------
+
+
+def test_coordinators_keep_the_closed_days(cast: Any, client: Client) -> None:
+    client.force_login(cast.coordinator)
+    url = reverse("learning_networks:closed_days", args=[cast.environment.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert str(HolidayKind.CHRISTMAS.label).capitalize() in page.content.decode()
+
+    response = client.post(
+        url,
+        {
+            "first_day": "2027-03-10",
+            "last_day": "",
+            "reason": "  Studiedag  ",
+            "environment": cast.other_environment.pk,
+        },
+    )
+    assert response.status_code == 302
+    closed = ClosedDay.objects.get()
+    assert closed.environment == cast.environment  # not the one sent along
+    assert (closed.first_day, closed.last_day, closed.reason) == (
+        D(2027, 3, 10),
+        D(2027, 3, 10),
+        "Studiedag",
+    )
+    assert "Studiedag" in client.get(url).content.decode()
+
+    remove = reverse("learning_networks:closed_day_remove", args=[closed.pk])
+    assert client.get(remove).status_code == 405
+    assert client.post(remove).status_code == 302
+    assert not ClosedDay.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"first_day": "2027-03-10", "last_day": "2027-03-09"}, "last_day"),
+        ({"first_day": "2027-03-10", "last_day": "2028-04-10"}, "last_day"),
+        ({"first_day": "", "last_day": "2027-03-09"}, "first_day"),
+        ({"first_day": "morgen"}, "first_day"),
+        ({"first_day": "2027-02-30"}, "first_day"),
+        ({"first_day": "9999-01-01"}, "first_day"),
+        ({"reason": ""}, "reason"),
+        ({"reason": "   "}, "reason"),
+        ({"reason": "x" * 151}, "reason"),
+        ({"reason": "nul\x00byte"}, "reason"),
+    ],
+)
+def test_bad_closed_days_are_refused_at_the_field(
+    cast: Any, client: Client, data: dict[str, str], field: str
+) -> None:
+    client.force_login(cast.coordinator)
+    url = reverse("learning_networks:closed_days", args=[cast.environment.pk])
+    response = client.post(url, {"first_day": "2027-03-10", "reason": "Studiedag", **data})
+    assert response.status_code == 422
+    assert field in response.context["form"].errors
+    assert not ClosedDay.objects.exists()
+
+
+def test_the_date_finder_links_the_closed_days_for_coordinators_only(
+    cast: Any, client: Client
+) -> None:
+    url = reverse("learning_networks:date_finder", args=[cast.network.pk])
+    closed = reverse("learning_networks:closed_days", args=[cast.environment.pk])
+    for user, shown in ((cast.coordinator, True), (cast.supervisor, False)):
+        client.force_login(user)
+        assert (f'href="{closed}"' in client.get(url).content.decode()) is shown

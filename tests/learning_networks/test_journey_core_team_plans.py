@@ -16,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from learning_networks.models import Attendance, NetworkSession, SchoolHoliday, SessionStatus
+from tests.accessibility.axe import violations
 from tests.browser import log_in, watch_console
 
 pytestmark = pytest.mark.e2e
@@ -60,6 +61,7 @@ def test_core_team_member_plans_for_some_programmes_and_publishes_after_confirmi
     first = shown[0]
     first.locator("summary").click()
     expect(first.locator("table")).to_be_visible()
+    assert violations(page) == []
     expect(first.locator("summary")).to_contain_text("13:00")
     # No time proposed in a school holiday of the environment's region.
     for item in shown:
@@ -92,6 +94,7 @@ def test_core_team_member_plans_for_some_programmes_and_publishes_after_confirmi
     expect(supervisor_box).to_be_visible()
     expect(page.locator(f'input[name="facilitators"][value="{cast.student.pk}"]')).to_be_hidden()
     supervisor_box.check()
+    assert violations(page) == []
     page.locator('main form[method="post"] button[type="submit"]').click()
 
     expect(page).to_have_url(base_url + cast.network.get_absolute_url())
@@ -108,6 +111,7 @@ def test_core_team_member_plans_for_some_programmes_and_publishes_after_confirmi
     expect(page.locator(".publish-invitees")).to_contain_text(cast.student.full_name)
     session.refresh_from_db()
     assert session.status == SessionStatus.DRAFT
+    assert violations(page) == []
     page.locator('main form button[name="confirm"]').click()
 
     expect(page).to_have_url(base_url + cast.network.get_absolute_url())

@@ -563,3 +563,26 @@ def test_candidate_slots_refuse_impossible_requests() -> None:
         )
         == []
     )
+
+
+def test_the_shortfall_says_in_a_few_words_what_is_missing() -> None:
+    """The one-line summary of a time: the missing domain, else the one missing
+    programme by name, else how many programmes are missing; nothing when all come."""
+    monday, tuesday, wednesday = (slot(MONDAY + timedelta(days=d), 10) for d in range(3))
+    network = [
+        *people(2, programme="Pabo", domain="educational", on_site={1, 2}, first_key=0),
+        *people(2, programme="Social work", domain="social", on_site={1, 2, 3}, first_key=10),
+        *people(2, programme="Vaktherapie", domain="social", on_site={1, 3}, first_key=20),
+        *people(1, programme="Sport", domain="social", on_site={1}, first_key=30),
+    ]
+    scores = by_start(rank_slots(participants=network, slots=[monday, tuesday, wednesday]))
+
+    assert scores[monday.start].shortfall == ""
+    assert scores[tuesday.start].shortfall == "without 2 programmes"
+    assert scores[wednesday.start].shortfall == "without the educational domain"
+    alone = by_start(
+        rank_slots(participants=network, slots=[tuesday], programmes={"Social work", "Vaktherapie"})
+    )
+    assert alone[tuesday.start].shortfall == "without Vaktherapie"
+    nobody = rank_slots(participants=network, slots=[slot(MONDAY + timedelta(days=5), 10)])
+    assert nobody[0].shortfall == "nobody can come"

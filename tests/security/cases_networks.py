@@ -64,6 +64,19 @@ def session_data(cast: Any) -> dict[str, Any]:
     }
 
 
+def closed_day_date(cast: Any) -> datetime.date:
+    return timezone.localdate(cast.session.starts_at) + datetime.timedelta(days=21)
+
+
+def make_closed_day(cast: Any) -> Any:
+    from learning_networks.models import ClosedDay
+
+    day = closed_day_date(cast)
+    return ClosedDay.objects.get_or_create(
+        environment=cast.environment, first_day=day, last_day=day, reason="Studiedag"
+    )[0]
+
+
 def setup_pk(cast: Any) -> list[Any]:
     return [cast.setup_result.pk]
 
@@ -152,6 +165,25 @@ CASES = [
     ),
     Case("learning_networks:session_cancel", MANAGE_WRITE, method="post", args=session_pk),
     Case("learning_networks:date_finder", MANAGE, args=network_pk),
+    Case("learning_networks:closed_days", COORDINATE, args=env_pk),
+    Case(
+        "learning_networks:closed_days",
+        {**COORDINATE, "coordinator": 302},
+        method="post",
+        args=env_pk,
+        data=lambda cast: {
+            "first_day": closed_day_date(cast).isoformat(),
+            "last_day": "",
+            "reason": "Studiedag",
+        },
+    ),
+    Case(
+        "learning_networks:closed_day_remove",
+        {**COORDINATE, "coordinator": 302},
+        method="post",
+        setup=make_closed_day,
+        args=setup_pk,
+    ),
 ]
 
 ALLOWED_WRITES = {
@@ -168,4 +200,8 @@ ALLOWED_WRITES = {
         "learning_networks:session_cancel",
     )
     for role in ("supervisor", "coordinator")
-} | {("learning_networks:create", "coordinator")}
+} | {
+    ("learning_networks:create", "coordinator"),
+    ("learning_networks:closed_days", "coordinator"),
+    ("learning_networks:closed_day_remove", "coordinator"),
+}
