@@ -474,7 +474,7 @@ def test_the_coordinator_sees_activity_only_as_totals(cast: Any, coordinator: Cl
         html = response.content.decode()
         assert response.status_code == 200
         assert response.context["totals"]["total_minutes"] == 135
-        assert "2 h 15 min" in html
+        assert "2\u00a0h 15\u00a0min" in html
         assert "Gesprek met een leerling." not in html
         assert "entries" not in response.context
         assert 'class="entry' not in html

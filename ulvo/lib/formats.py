@@ -5,6 +5,8 @@ One style for each, on every page, chart, e-mail, PDF and export:
 - **Durations** (work logged, time invested; stored as minutes) in hours and minutes:
   "25 uur 15 min" / "25 h 15 min"; whole hours "2 uur" / "2 h", less than an hour
   "15 min", nothing "0 uur" / "0 h". Never "25:15", which reads as a time of day.
+  A number and its unit are held together by a non-breaking space (a narrow day in
+  the week strip shows "7 uur" above "15 min", not "7 uur 15" above "min").
   Dutch writes "uur", not the abbreviation "u" (``ulvo/lib/glossary.py``: "u" is the
   formal *you*).
 - **Hour totals** (the dashboard's sums, where minutes no longer matter) in decimal
@@ -127,7 +129,8 @@ def duration(minutes: int | None) -> str:
         parts.append(_("%(hours)s h") % {"hours": number(whole_hours)})
     if rest:
         parts.append(_("%(minutes)s min") % {"minutes": rest})
-    return ("-" if total < 0 else "") + " ".join(parts)
+    # A line may break between "25 uur" and "15 min", never inside either.
+    return ("-" if total < 0 else "") + " ".join(part.replace(" ", NBSP) for part in parts)
 
 
 # For labels made before a language is active, such as a form's choices.
@@ -136,7 +139,7 @@ lazy_duration = lazy(duration, str)
 
 def hours(minutes: Number | None, decimals: int = 1) -> str:
     """Minutes as a total in decimal hours: 1.038,8 uur, 12 uur."""
-    return _("%(hours)s h") % {"hours": hour_number(minutes, decimals)}
+    return (_("%(hours)s h") % {"hours": hour_number(minutes, decimals)}).replace(" ", NBSP)
 
 
 def hour_number(minutes: Number | None, decimals: int = 1) -> str:
