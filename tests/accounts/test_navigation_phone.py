@@ -17,6 +17,7 @@ from playwright.sync_api import Locator, Page, expect
 from accounts.models import Membership, Role
 from tests.accessibility.axe import sign_in, violations
 from tests.browser import tab_to
+from tests.notifications.factories import queue
 
 pytestmark = pytest.mark.e2e
 
@@ -179,8 +180,6 @@ def test_the_unread_count_is_on_the_closed_menu_on_a_phone(
 ) -> None:
     """With the menu closed the notifications link is out of sight; its count is not:
     it is on the menu button, which names it for a screen reader."""
-    from tests.notifications.factories import queue
-
     for n in range(3):
         queue(cast.student, key=f"phone-unread:{n}")
     page.set_viewport_size(PHONE)
