@@ -28,7 +28,8 @@ from placements.models import (
     week_start,
     weekdays_to_mask,
 )
-from ulvo.lib.dates import PlausibleDateField
+from ulvo.lib.dates import DateInput, PlausibleDateField
+from ulvo.lib.formats import duration, lazy_duration
 
 # The import's rule (placements.imports): one student, one programme, one placement at
 # a time in an environment; a cancelled placement does not count.
@@ -38,18 +39,14 @@ OVERLAPPING_PLACEMENT = _(
 )
 
 
-def duration_label(minutes: int) -> str:
-    return f"{minutes // 60}:{minutes % 60:02d}"
-
-
 DURATION_CHOICES = [
-    (minutes, duration_label(minutes)) for minutes in range(MIN_MINUTES, MAX_MINUTES + 1, 15)
+    (minutes, lazy_duration(minutes)) for minutes in range(MIN_MINUTES, MAX_MINUTES + 1, 15)
 ]
 
 
 class ActivityEntryForm(forms.ModelForm):
     minutes = forms.TypedChoiceField(
-        label=_("Duration (hours:minutes)"), choices=DURATION_CHOICES, coerce=int, initial=60
+        label=_("Duration"), choices=DURATION_CHOICES, coerce=int, initial=60
     )
     disciplines = forms.MultipleChoiceField(
         label=_("Disciplines I worked with"),
@@ -64,7 +61,7 @@ class ActivityEntryForm(forms.ModelForm):
         fields = ["date", "minutes", "setting", "kind", "disciplines", "description"]
         field_classes = {"date": PlausibleDateField}
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": DateInput(),
             "setting": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 3, "maxlength": MAX_DESCRIPTION}),
         }
@@ -99,8 +96,8 @@ class ActivityEntryForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("Choose a date within your placement (%(start)s to %(end)s).")
                 % {
-                    "start": self.placement.start_date.strftime("%d-%m-%Y"),
-                    "end": self.placement.end_date.strftime("%d-%m-%Y"),
+                    "start": formats.date_format(self.placement.start_date, "SHORT_DATE_FORMAT"),
+                    "end": formats.date_format(self.placement.end_date, "SHORT_DATE_FORMAT"),
                 }
             )
         locked = Week.objects.filter(
@@ -109,7 +106,7 @@ class ActivityEntryForm(forms.ModelForm):
         if locked is not None:
             # The page offers a link to that week, where the student can ask to reopen it.
             self.locked_week = locked
-            names = {"start": formats.date_format(locked.start, "j F")}
+            names = {"start": formats.date_format(locked.start, "MONTH_DAY_FORMAT")}
             if locked.status == WeekStatus.APPROVED:
                 raise forms.ValidationError(
                     _(
@@ -152,7 +149,7 @@ class ActivityEntryForm(forms.ModelForm):
                 self.add_error(
                     "minutes",
                     _("This day would have more than 24 hours; %(logged)s are logged already.")
-                    % {"logged": duration_label(logged)},
+                    % {"logged": duration(logged)},
                 )
         return cleaned
 
@@ -257,8 +254,8 @@ class PlacementForm(forms.ModelForm):
         ]
         field_classes = {"start_date": PlausibleDateField, "end_date": PlausibleDateField}
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
         }
 
     def __init__(self, *args: Any, environment: LearningEnvironment, **kwargs: Any) -> None:
@@ -357,7 +354,10 @@ class PlacementForm(forms.ModelForm):
             self.add_error(
                 "start_date",
                 OVERLAPPING_PLACEMENT
-                % {"start": f"{other.start_date:%d-%m-%Y}", "end": f"{other.end_date:%d-%m-%Y}"},
+                % {
+                    "start": formats.date_format(other.start_date, "SHORT_DATE_FORMAT"),
+                    "end": formats.date_format(other.end_date, "SHORT_DATE_FORMAT"),
+                },
             )
 
     def save(self, commit: bool = True) -> Placement:

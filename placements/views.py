@@ -86,8 +86,8 @@ def _week_names(week: Week) -> dict[str, str]:
     """The student and the dates of a week, for messages that say which week."""
     return {
         "name": week.placement.student.full_name,
-        "start": formats.date_format(week.start, "j F"),
-        "end": formats.date_format(week.end, "j F Y"),
+        "start": formats.date_format(week.start, "MONTH_DAY_FORMAT"),
+        "end": formats.date_format(week.end, "SHORT_DATE_FORMAT"),
     }
 
 
@@ -168,7 +168,9 @@ def _week_context(placement: Placement, start: datetime.date) -> dict[str, objec
         "takes_entries": week is None or week.takes_entries,
         "days": days,
         "days_to_come": to_come,
-        "days_to_come_labels": [formats.date_format(day, "l j F") for day in to_come],
+        "days_to_come_labels": [
+            formats.date_format(day, "LONG_MONTH_DAY_FORMAT") for day in to_come
+        ],
         "logged_minutes": logged,
         "target_minutes": target,
         "progress": min(logged, target) if target else logged,

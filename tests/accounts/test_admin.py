@@ -195,6 +195,7 @@ def environment_data(admin_client: Client, **overrides: Any) -> dict[str, Any]:
         "name": "Overvecht",
         "neighbourhood": "Overvecht",
         "school_year": "2026-2027",
+        "holiday_region": "midden",
     }
     for inline in response.context["inline_admin_formsets"]:
         prefix = inline.formset.prefix

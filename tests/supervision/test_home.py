@@ -14,8 +14,8 @@ from learning_networks.services import attendance_register
 from placements.models import SupervisionAssignment, SupervisionRole
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.placements.factories import PlacementFactory
-from tests.supervision.conftest import share_reflection, submit_week
 from tests.supervision.factories import MeetingNoteFactory
+from tests.supervision.steps import share_reflection, submit_week
 
 HOME = reverse("supervision:home")
 

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from supervision import home_cache
 from tests.browser import log_in, watch_console
-from tests.supervision.conftest import share_reflection, submit_week
+from tests.supervision.steps import share_reflection, submit_week
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services]
 

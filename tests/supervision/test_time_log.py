@@ -15,7 +15,7 @@ from environments.models import Domain
 from learning_networks.services import network_member_set
 from supervision.models import MAX_TIME_NOTE, TimeKind, TimeLog
 from tests.accounts.factories import MembershipFactory, UserFactory
-from tests.conftest import activate_totp
+from tests.accounts.steps import activate_totp
 from tests.supervision.factories import TimeLogFactory
 
 
@@ -77,7 +77,7 @@ def test_supervisor_logs_time(cast: Any, client: Client) -> None:
     ]
     page = client.get(response["Location"])
     assert page.context["month_total"] == 90
-    assert "1:30" in page.content.decode()
+    assert "1\u00a0uur 30\u00a0min" in page.content.decode()
 
 
 def test_htmx_quick_form_returns_the_section(cast: Any, client: Client) -> None:
