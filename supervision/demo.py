@@ -29,8 +29,6 @@ from supervision.forms import organisation_domain
 from supervision.models import MeetingNote, ResponsibilityAgreement, TimeKind, TimeLog
 from ulvo.lib.demo import DEMO_DOMAIN, DemoWriter
 
-
-
 AGREEMENTS = {
     "Leidsche Rijn": {
         "practice_supervisor": (

@@ -23,7 +23,7 @@ ALICE, BOB = "203.0.113.5", "198.51.100.7"
 
 def behind_proxy(forwarded_for: str) -> Client:
     """A browser whose requests reach ULVO through the proxy at PROXY."""
-    return Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
+    return Client(REMOTE_ADDR=PROXY, headers={"x-forwarded-for": forwarded_for})
 
 
 def exhaust_address_limit(client: Client) -> None:
@@ -34,10 +34,10 @@ def exhaust_address_limit(client: Client) -> None:
 
 
 def test_directly_the_forwarded_header_is_ignored(cast: Any) -> None:
-    exhaust_address_limit(Client(REMOTE_ADDR=ALICE, HTTP_X_FORWARDED_FOR=BOB))
+    exhaust_address_limit(Client(REMOTE_ADDR=ALICE, headers={"x-forwarded-for": BOB}))
 
     # Claiming to be someone else does not open a new bucket.
-    spoofing = Client(REMOTE_ADDR=ALICE, HTTP_X_FORWARDED_FOR="192.0.2.99")
+    spoofing = Client(REMOTE_ADDR=ALICE, headers={"x-forwarded-for": "192.0.2.99"})
     response = log_in(spoofing, "student@example.org")
 
     assert LOCKED_OUT in response.content.decode()
@@ -69,9 +69,9 @@ def test_behind_one_proxy_what_the_client_writes_is_not_trusted(cast: Any) -> No
 
 @override_settings(ALLAUTH_TRUSTED_CLIENT_IP_HEADER="X-Real-IP")
 def test_a_header_set_by_the_proxy(cast: Any) -> None:
-    exhaust_address_limit(Client(REMOTE_ADDR=PROXY, HTTP_X_REAL_IP=ALICE))
+    exhaust_address_limit(Client(REMOTE_ADDR=PROXY, headers={"x-real-ip": ALICE}))
 
-    bob = Client(REMOTE_ADDR=PROXY, HTTP_X_REAL_IP=BOB, HTTP_X_FORWARDED_FOR=ALICE)
+    bob = Client(REMOTE_ADDR=PROXY, headers={"x-real-ip": BOB, "x-forwarded-for": ALICE})
     response = log_in(bob, "student@example.org")
 
     assert response.status_code == 302
