@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -44,6 +45,7 @@ from dashboards.suppression import (
     protect,
 )
 from environments.models import Domain
+from ulvo.lib.formats import hour_number, hour_value
 
 
 def percent(value: float | None) -> str:
@@ -216,6 +218,7 @@ def balance_tables(balance: Balance, suppress: bool) -> list[FigureTable]:
             "Programmes under their target are hatched and marked with an exclamation mark."
         ),
         target_label=target,
+        alert_label=_("under target"),
     )
     domains = _group_table(
         "domain",
@@ -241,7 +244,7 @@ def balance_tables(balance: Balance, suppress: bool) -> list[FigureTable]:
 
 
 def on_site_table(data: OnSite, suppress: bool, domain_labels: dict[str, str]) -> FigureTable:
-    labels = [date_format(w.start, "d-m") for w in data.weeks]
+    labels = [date_format(w.start, "MONTH_DAY_FORMAT") for w in data.weeks]
     table = FigureTable(
         key="on_site",
         title=_("Students on site per week, per domain"),
@@ -255,7 +258,7 @@ def on_site_table(data: OnSite, suppress: bool, domain_labels: dict[str, str]) -
         rows=[
             Row(
                 [
-                    w.start.isoformat(),
+                    w.start,
                     *[count_cell(w.on_site[d], suppress) for d in data.domains],
                     w.best_day_label,
                     w.domains_together,
@@ -425,7 +428,7 @@ def session_tables(data: Sessions, suppress: bool) -> list[FigureTable]:
             Row(
                 [
                     a.theme,
-                    date_format(a.starts_at.date(), "SHORT_DATE_FORMAT"),
+                    timezone.localdate(a.starts_at),
                     a.network,
                     ", ".join(a.absent_labels),
                 ],
@@ -504,8 +507,8 @@ def hours_table(
         columns=columns,
         rows=[
             Row(
-                [r.label, *([r.domain_label] if by_domain else []), r.hours]
-                + ([r.approved_hours] if approved else []),
+                [r.label, *([r.domain_label] if by_domain else []), hour_value(r.minutes)]
+                + ([hour_value(r.approved_minutes)] if approved else []),
                 link="" if by_domain else f"setting={r.key}",
             )
             for r in rows
@@ -519,9 +522,12 @@ def hours_table(
                 value=r.hours,
                 text=(
                     _("%(hours)s h (%(approved)s h approved)")
-                    % {"hours": r.hours, "approved": r.approved_hours}
+                    % {
+                        "hours": hour_number(r.minutes),
+                        "approved": hour_number(r.approved_minutes),
+                    }
                     if approved
-                    else _("%(hours)s h") % {"hours": r.hours}
+                    else _("%(hours)s h") % {"hours": hour_number(r.minutes)}
                 ),
             )
             for r in rows
@@ -562,7 +568,7 @@ def usefulness_table(rows: list[MonthRow], suppress: bool) -> FigureTable:
         rows=[
             Row(
                 [
-                    r.month.strftime("%Y-%m"),
+                    date_format(r.month, "SHORT_YEAR_MONTH_FORMAT"),
                     count_cell(r.responses, suppress),
                     SUPPRESSED if hidden(r) else r.usefulness,
                     SUPPRESSED if hidden(r) else r.relevance,
@@ -573,7 +579,7 @@ def usefulness_table(rows: list[MonthRow], suppress: bool) -> FigureTable:
         drill="dashboards:sessions",
     )
     table.chart = charts.line_chart(
-        [r.month.strftime("%m-%Y") for r in rows],
+        [date_format(r.month, "SHORT_YEAR_MONTH_FORMAT") for r in rows],
         [
             charts.Series(_("usefulness"), [None if hidden(r) else r.usefulness for r in rows]),
             charts.Series(_("relevance"), [None if hidden(r) else r.relevance for r in rows]),

@@ -48,7 +48,7 @@ def test_anonymous_goes_to_login(world, client) -> None:
 def test_coordinator_of_another_environment_gets_404(world, client) -> None:
     other = UserFactory()
     MembershipFactory(user=other, environment=world.other, role=Role.COORDINATOR)
-    from tests.conftest import activate_totp
+    from tests.accounts.steps import activate_totp
 
     activate_totp(other)
     client.force_login(other)
@@ -97,7 +97,7 @@ def test_periods(world, client) -> None:
     client.force_login(world.coordinator)
     march = client.get(dashboard_url(world, "?period=custom&start=2027-03-01&end=2027-03-31"))
     assert march.status_code == 200
-    assert "01-03-2027 – 31-03-2027" in march.content.decode()
+    assert "1 mrt 2027 – 31 mrt 2027" in march.content.decode()
     term = client.get(dashboard_url(world, "?period=term&year=2026-2027&term=2"))
     assert term.status_code == 200
 
@@ -190,8 +190,9 @@ def test_csv_export(world, client) -> None:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert len(rows[0]) == 6 and rows[0][0] in {"Opleiding", "Programme"}
+    # Dutch: semicolons (tests/dashboards/test_exports.py).
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows[0]) == 6 and rows[0][0] == "Opleiding"
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name["Pabo"][3:5] == ["1", "3"]
     assert by_name["Pedagogisch medewerker"][3:5] == ["0", "1"]
@@ -244,7 +245,8 @@ def test_core_team_sees_its_network_with_small_numbers_suppressed(world, client)
     assert 'id="figure-members"' in body
     # The exports suppress as well.
     url = reverse("dashboards:network_export", args=[world.network.pk, "members", "csv"])
-    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    text = client.get(url).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert {row[2] for row in rows[1:]} == {"<5"}
     # No drill-down into the environment's placements.
     assert reverse("dashboards:placements", args=[world.environment.pk]) not in body
@@ -253,7 +255,8 @@ def test_core_team_sees_its_network_with_small_numbers_suppressed(world, client)
 def test_coordinator_sees_exact_numbers_in_the_network_view(world, client) -> None:
     client.force_login(world.coordinator)
     url = reverse("dashboards:network_export", args=[world.network.pk, "members", "csv"])
-    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    text = client.get(url).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert sorted(row[2] for row in rows[1:]) == ["1", "2"]
 
 
@@ -296,7 +299,7 @@ def more_mixed_sessions(world) -> None:
     vaktherapie student (4) at one. Attendance then: social work 8 invited, 7 present;
     vaktherapie 1 and 1; social domain 9 and 8 — 9 - 8 = 1 gave vaktherapie away."""
     from learning_networks.models import Attendance, NetworkSession
-    from tests.dashboards.conftest import at
+    from tests.dashboards.steps import at
 
     s1, s2, _s3, s4 = world.students[:4]
     for day in ("2026-12-01", "2026-12-08"):
