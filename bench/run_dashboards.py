@@ -111,7 +111,8 @@ def pages(seeder: Any) -> tuple[harness.Page, list[harness.Page], dict[str, Any]
                 path=dashboard_url,
                 session_key=coordinator_key,
                 expect='id="figure-usefulness"',
-                checks=[('role="img"', 12), ('class="figure"', 13)],
+                # Twelve charts, each drawn twice (the wide and the phone layout).
+                checks=[('role="img"', 24), ('class="figure"', 13)],
                 description=(
                     f"coordinator's balance dashboard of one environment, school year "
                     f"({info['environment_placements']} placements, "
