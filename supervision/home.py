@@ -124,11 +124,22 @@ class Supervisee:
     def waiting_more(self) -> int:
         return self.waiting_count - (self.waiting_reflection is not None)
 
+    @property
+    def needs_action(self) -> bool:
+        """A week waits for my sign-off or a reflection for my response: the card is
+        open and comes first; the others are folded to their name."""
+        return bool(self.waiting_weeks) or self.waiting_count > 0
+
 
 @dataclass(frozen=True)
 class EnvironmentGroup:
     environment: Environment
+    # Those who need me first, then the rest, each in name order.
     supervisees: tuple[Supervisee, ...]
+
+    @property
+    def needing_action(self) -> int:
+        return sum(s.needs_action for s in self.supervisees)
 
 
 @dataclass(frozen=True)
@@ -166,7 +177,10 @@ def home_for(user: User) -> SupervisorHome:
         supervisees.append((environment, supervisee))
     return SupervisorHome(
         groups=tuple(
-            EnvironmentGroup(environment=environment, supervisees=tuple(s for _, s in group))
+            EnvironmentGroup(
+                environment=environment,
+                supervisees=tuple(sorted((s for _, s in group), key=lambda s: not s.needs_action)),
+            )
             for environment, group in groupby(supervisees, key=lambda pair: pair[0])
         ),
         student_count=len({p.student_pk for _, p in placements}),

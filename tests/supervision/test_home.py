@@ -359,3 +359,33 @@ def test_kept_rendered_each_browser_gets_forms_it_can_send(cast: Any, settings: 
     response = laptop.post(respond, {"csrfmiddlewaretoken": token, "text": "Mooi.", "next": HOME})
     assert response.status_code == 302
     cache.clear()
+
+
+def test_those_who_need_me_come_first_open_and_the_rest_folded(cast: Any, login: Any) -> None:
+    """Scannable on a phone (#20): a student with nothing waiting is one line (a closed
+    card), and the students with a week or a reflection waiting come first, open."""
+    quiet = UserFactory(full_name="Aad Alfabetisch-Eerst")
+    MembershipFactory(
+        user=quiet, environment=cast.environment, role=Role.STUDENT, programme=cast.pabo
+    )
+    placement = PlacementFactory(
+        environment=cast.environment, programme=cast.pabo, school=cast.school, student=quiet
+    )
+    SupervisionAssignment.objects.create(
+        placement=placement,
+        supervisor=cast.supervisor,
+        role=SupervisionRole.SCHOOL_TRAINER,
+        domain=Domain.EDUCATIONAL,
+    )
+    submit_week(cast)  # Sanne Student: a week waits for my sign-off.
+
+    html = login(cast.supervisor).get(HOME).content.decode()
+
+    waiting = html.index(f'id="supervisee-{cast.placement.pk}"')
+    folded = html.index(f'id="supervisee-{placement.pk}"')
+    assert waiting < folded, "the student who needs me comes first, whatever the name"
+    assert html[waiting : html.index(">", waiting)].endswith(" open")
+    assert " open" not in html[folded : html.index(">", folded)]
+    assert "1 week om af te tekenen" in html[waiting:folded]
+    assert "er wacht niets op je" in html[folded:]
+    assert "1 student heeft je nodig" in html
