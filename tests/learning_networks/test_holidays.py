@@ -2,9 +2,11 @@
 the date finder, which says why days are missing."""
 
 import datetime
+from importlib import import_module
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +18,15 @@ from learning_networks.planner import Closure, candidate_slots, closed_dates, cl
 from tests.accounts.factories import UserFactory
 
 D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def shipped_holidays(db: None) -> None:
+    """The holidays the data migration ships. A browser journey (transactional_db)
+    earlier in the run flushes every table, migration data included: ship them again."""
+    if not SchoolHoliday.objects.exists():
+        migration = import_module("learning_networks.migrations.0003_ship_school_holidays")
+        migration.ship(django_apps, None)
 
 
 @pytest.fixture
