@@ -362,8 +362,8 @@ def test_kept_rendered_each_browser_gets_forms_it_can_send(cast: Any, settings: 
 
 
 def test_those_who_need_me_come_first_open_and_the_rest_folded(cast: Any, login: Any) -> None:
-    """Scannable on a phone (#20): a student with nothing waiting is one line (a closed
-    card), and the students with a week or a reflection waiting come first, open."""
+    """Scannable on a phone (#20): one line per student saying what waits; the students
+    with a week or a reflection waiting come first, and the first of them is open."""
     quiet = UserFactory(full_name="Aad Alfabetisch-Eerst")
     MembershipFactory(
         user=quiet, environment=cast.environment, role=Role.STUDENT, programme=cast.pabo
