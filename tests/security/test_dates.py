@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dashboards import figures
 from notifications.models import Report
 from placements.models import Placement, PlacementStatus
 from ulvo.lib.dates import FIRST_YEAR, LAST_YEAR
+from ulvo.lib.formats import short_date
 
 # Dutch is the default: the messages are checked as users read them.
 OUT_OF_RANGE = f"Kies een datum tussen {FIRST_YEAR} en {LAST_YEAR}."
@@ -100,9 +101,11 @@ def test_an_overlapping_placement_in_the_programme_is_refused(
     response = coordinator.post(url, placement_data(cast, start, start + datetime.timedelta(90)))
 
     assert response.status_code == 422
+    with translation.override("nl"):
+        start_day, end_day = short_date(existing.start_date), short_date(existing.end_date)
     assert field_errors(response, "start_date") == [
         "Deze student heeft al een overlappende stage in deze opleiding van "
-        f"{existing.start_date:%d-%m-%Y} tot en met {existing.end_date:%d-%m-%Y}."
+        f"{start_day} tot en met {end_day}."
     ]
     assert Placement.objects.filter(student=cast.student).count() == 1
 
