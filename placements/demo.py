@@ -61,6 +61,8 @@ from placements.services import (
     activity_update,
     placement_save,
     week_approve,
+    week_reopen,
+    week_reopen_request,
     week_return,
     week_submit,
 )
@@ -301,6 +303,8 @@ ACTIVITIES = [
     ),
 ]
 
+REOPEN_REASON = "Ik was de huiswerkklas van donderdag vergeten te registreren."
+REOPEN_COMMENT = "Prima, voeg hem toe en dien de week opnieuw in."
 RETURN_COMMENTS = [
     "Beschrijf bij de groepsactiviteit wat jouw eigen rol was.",
     "Wil je bij het overleg aangeven met welke disciplines je hebt samengewerkt?",
@@ -706,6 +710,9 @@ def _log_weeks(
         states[-2] = "returned"
     if len(starts) >= 4 and (named or rng.random() < 0.25):
         states[-4] = "fixed"
+    if len(starts) >= 3 and named and reviewer is not None and reviewer.user is not None:
+        # Signed off, then the student forgot something and the supervisor reopened it.
+        states[-3] = "reopened"
     if reviewer is None:  # nobody signs off yet: the weeks wait
         states = ["submitted" if state != "draft" else state for state in states]
 
@@ -742,13 +749,18 @@ def _log_weeks(
             clock.at(review_day, rng.randint(19 * 60, 22 * 60))
             week = week_submit(placement=placement, start=start, student=student)
             clock.at(review_day + datetime.timedelta(days=1), rng.randint(8 * 60, 16 * 60))
-        week_approve(
+        week = week_approve(
             week=week,
             reviewer=reviewer.user,
             reviewer_name=reviewer.name,
             comment=rng.choice(APPROVE_COMMENTS),
             via_link=reviewer.via_link,
         )
+        if state == "reopened" and reviewer.user is not None:
+            clock.at(review_day + datetime.timedelta(days=2), rng.randint(16 * 60, 21 * 60))
+            week = week_reopen_request(week=week, student=student, reason=REOPEN_REASON)
+            clock.at(review_day + datetime.timedelta(days=3), rng.randint(8 * 60, 16 * 60))
+            week_reopen(week=week, reviewer=reviewer.user, comment=REOPEN_COMMENT)
     return entries
 
 
