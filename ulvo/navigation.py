@@ -66,7 +66,11 @@ def navigation_for(user: Any) -> Navigation:
 def _compute(user: Any) -> Navigation:
     entries: dict[int, NavEntry] = {}
     signs_off = supervisor_home = False
-    mine = SupervisionAssignment.objects.filter(supervisor=OuterRef("user"))
+    # Per active membership: supervision counts only in the environment one is still in
+    # (SupervisionAssignment.objects.active_for), so a leaver gets no "Sign off" link.
+    mine = SupervisionAssignment.objects.filter(
+        supervisor=OuterRef("user"), placement__environment=OuterRef("environment")
+    )
     memberships = (
         Membership.objects.filter(user=user, is_active=True)
         .select_related("environment")
@@ -74,7 +78,11 @@ def _compute(user: Any) -> Navigation:
             signs_off=Exists(mine.filter(signs_off=True)),
             supervises=Exists(mine),
             core_team=Exists(
-                NetworkMembership.objects.filter(user=OuterRef("user"), core_team=True)
+                NetworkMembership.objects.filter(
+                    user=OuterRef("user"),
+                    network__environment=OuterRef("environment"),
+                    core_team=True,
+                )
             ),
         )
         .order_by("environment__name", "environment__school_year")

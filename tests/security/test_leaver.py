@@ -24,7 +24,8 @@ from learning_networks.services import calendar_feed_renew
 from placements.models import SupervisionAssignment, SupervisionRole, Week
 from placements.services import activity_create, week_submit
 from reflections.models import Reflection, Visibility
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import MembershipFactory, UserFactory
+from ulvo.navigation import navigation_for
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +146,13 @@ def test_weeks_awaiting_sign_off_count_only_while_the_membership_is_active(cast:
     week.refresh_from_db()
     assert week.submitted_at is not None
     assert week.submitted_at <= timezone.now() + datetime.timedelta(seconds=1)
+
+
+def test_a_supervisor_who_left_gets_no_sign_off_link_in_the_navigation(cast: Any) -> None:
+    """The navigation counts supervision per active membership: still in another
+    environment, the leaver has no "Sign off" link to an empty queue."""
+    assert navigation_for(cast.supervisor).signs_off
+    MembershipFactory(user=cast.supervisor, environment=cast.other_environment)
+    _leave(cast)
+
+    assert not navigation_for(cast.supervisor).signs_off
