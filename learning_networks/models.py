@@ -22,6 +22,7 @@ from environments.models import (
     Organisation,
     Programme,
 )
+from placements.models import Weekday
 from ulvo.lib.formats import short_date, short_datetime
 
 if TYPE_CHECKING:
@@ -335,8 +336,39 @@ class SessionFeedback(models.Model):
         return f"{self.session}: {self.usefulness}/{self.relevance}"
 
 
+class UnavailabilityKind(models.TextChoices):
+    ONCE = "once", _("on a date")
+    WEEKLY = "weekly", _("every week")
+
+
+class UnavailabilityQuerySet(models.QuerySet["Unavailability"]):
+    def touching(self, first_day: datetime.date, last_day: datetime.date) -> UnavailabilityQuerySet:
+        """Unavailability with a moment between ``first_day`` and ``last_day`` (both
+        inclusive, in the current time zone): dates that overlap the period, and weekly
+        blocks valid during some of it."""
+        zone = timezone.get_current_timezone()
+        period_start = datetime.datetime.combine(first_day, datetime.time.min, tzinfo=zone)
+        period_end = datetime.datetime.combine(
+            last_day + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+        )
+        return self.filter(
+            Q(kind=UnavailabilityKind.ONCE, starts_at__lt=period_end, ends_at__gt=period_start)
+            | (
+                Q(kind=UnavailabilityKind.WEEKLY)
+                & (Q(valid_from__isnull=True) | Q(valid_from__lte=last_day))
+                & (Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
+            )
+        )
+
+
 class Unavailability(models.Model):
-    """A period someone declared they cannot come to sessions."""
+    """A time someone declared they cannot come to sessions: on a date (a whole day,
+    some days, or some hours of one day), or every week on a weekday (all day or some
+    hours), optionally only from or until a date.
+
+    The reason is the owner's alone: the date finder and the coordinators only learn
+    that the person cannot come.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -344,23 +376,186 @@ class Unavailability(models.Model):
         related_name="unavailabilities",
         verbose_name=_("person"),
     )
-    starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("until"))
+    kind = models.CharField(
+        _("when"), max_length=6, choices=UnavailabilityKind, default=UnavailabilityKind.ONCE
+    )
+    # On a date: the period itself (a whole day runs from midnight to midnight).
+    starts_at = models.DateTimeField(_("from"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+    # Every week: the weekday and, unless it is all day, the hours.
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday, null=True, blank=True)
+    starts_time = models.TimeField(_("from time"), null=True, blank=True)
+    ends_time = models.TimeField(_("until time"), null=True, blank=True)
+    valid_from = models.DateField(_("first day"), null=True, blank=True)
+    valid_until = models.DateField(_("last day"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
+    objects = UnavailabilityQuerySet.as_manager()
+
     class Meta:
-        ordering = ["starts_at"]
+        ordering = ["kind", "starts_at", "weekday", "starts_time", "pk"]
         verbose_name = _("unavailability")
         verbose_name_plural = _("unavailabilities")
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")),
-                name="unavailability_ends_after_start",
+                condition=(
+                    Q(
+                        kind=UnavailabilityKind.ONCE,
+                        starts_at__isnull=False,
+                        ends_at__gt=models.F("starts_at"),
+                        weekday__isnull=True,
+                        starts_time__isnull=True,
+                        ends_time__isnull=True,
+                        valid_from__isnull=True,
+                        valid_until__isnull=True,
+                    )
+                    | Q(
+                        kind=UnavailabilityKind.WEEKLY,
+                        starts_at__isnull=True,
+                        ends_at__isnull=True,
+                        weekday__gte=1,
+                        weekday__lte=5,
+                    )
+                ),
+                name="unavailability_once_or_weekly",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_time__isnull=True, ends_time__isnull=True)
+                | Q(ends_time__gt=models.F("starts_time")),
+                name="unavailability_block_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=models.F("valid_from")),
+                name="unavailability_valid_until_after_from",
+            ),
+        ]
+        indexes = [
+            # The date finder: the unavailability of a network's members (planner_input).
+            models.Index(fields=["user", "kind"], name="unavailability_user_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == UnavailabilityKind.WEEKLY:
+            hours = (
+                f" {self.starts_time:%H:%M}–{self.ends_time:%H:%M}"
+                if self.starts_time and self.ends_time
+                else ""
+            )
+            return f"{self.user}: {self.get_weekday_display()}{hours}"
+        return f"{self.user}: {short_date(self.starts_at)} – {short_date(self.ends_at)}"
+
+    # What the owner's page shows; in the current time zone.
+
+    @property
+    def is_weekly(self) -> bool:
+        return self.kind == UnavailabilityKind.WEEKLY
+
+    @property
+    def all_day(self) -> bool:
+        """Whole days: a weekly block without hours, or dates from midnight to midnight."""
+        if self.is_weekly:
+            return self.starts_time is None
+        start, end = self.local_start, self.local_end
+        return start.time() == end.time() == datetime.time.min
+
+    @property
+    def local_start(self) -> datetime.datetime:
+        assert self.starts_at is not None
+        return timezone.localtime(self.starts_at)
+
+    @property
+    def local_end(self) -> datetime.datetime:
+        assert self.ends_at is not None
+        return timezone.localtime(self.ends_at)
+
+    @property
+    def first_day(self) -> datetime.date:
+        return self.local_start.date()
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The last day it touches (a period ending at midnight ends the day before)."""
+        end = self.local_end
+        if end.time() == datetime.time.min:
+            return end.date() - datetime.timedelta(days=1)
+        return end.date()
+
+    def periods(
+        self, first_day: datetime.date, last_day: datetime.date
+    ) -> list[tuple[datetime.datetime, datetime.datetime]]:
+        """The times between ``first_day`` and ``last_day`` (both inclusive) it covers,
+        as aware start and end; a date's period whole, even where it reaches outside."""
+        if not self.is_weekly:
+            assert self.starts_at is not None and self.ends_at is not None
+            return [(self.starts_at, self.ends_at)]
+        zone = timezone.get_current_timezone()
+        first = max(first_day, self.valid_from or first_day)
+        last = min(last_day, self.valid_until or last_day)
+        assert self.weekday is not None
+        day = first + datetime.timedelta(days=(self.weekday - first.isoweekday()) % 7)
+        result = []
+        while day <= last:
+            if self.starts_time is not None and self.ends_time is not None:
+                start = datetime.datetime.combine(day, self.starts_time, tzinfo=zone)
+                end = datetime.datetime.combine(day, self.ends_time, tzinfo=zone)
+            else:
+                start = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+                end = datetime.datetime.combine(
+                    day + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+                )
+            result.append((start, end))
+            day += datetime.timedelta(days=7)
+        return result
+
+
+class WorkingDays(models.Model):
+    """The weekdays a professional works at their organisation in a learning environment.
+
+    Without a row they count as working every weekday (what the date finder assumed
+    before they could say otherwise). Days are a bit set like a placement's days on
+    site: bit n-1 for ISO weekday n, Monday to Friday.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="working_days",
+        verbose_name=_("person"),
+    )
+    environment = models.ForeignKey(
+        LearningEnvironment,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("learning environment"),
+    )
+    weekdays = models.PositiveSmallIntegerField(
+        _("working days"), validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["environment_id"]
+        verbose_name = _("working days")
+        verbose_name_plural = _("working days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "environment"], name="working_days_unique_per_environment"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekdays__gte=1) & Q(weekdays__lte=31),
+                name="working_days_mask_range",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user}: {short_date(self.starts_at)} – {short_date(self.ends_at)}"
+        return f"{self.user} – {self.environment}"
+
+    @property
+    def days(self) -> list[int]:
+        """ISO weekday numbers, Monday first."""
+        return [day for day in range(1, 6) if self.weekdays & (1 << (day - 1))]
 
 
 class HolidayKind(models.TextChoices):
