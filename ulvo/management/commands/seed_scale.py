@@ -3,7 +3,13 @@
 At ``--scale 1``: 50 learning environments, 5,000 students, 800 professionals,
 1,000,000 activity entries, 20,000 sessions, 200,000 attendance rows and 100,000
 reflections (plus session feedback and professionals' time logs). Every number is
-multiplied by ``--scale`` (at least one of each), so a test can run it tiny.
+multiplied by ``--scale`` (at least one of each, at most 10 regions), so a test can
+run it tiny; ``--env-factor 10`` makes the environments ten times larger (ten times
+fewer, with the same people and activity).
+
+Weeks come in every state: most past weeks signed off (by the placement's school
+trainer), the last week or two of many active placements waiting for sign-off, some
+returned with a comment, the current week a draft; an entry's status is its week's.
 
 Rows go in with PostgreSQL's COPY where available (bulk_create in batches on other
 databases), in one transaction: a failed run leaves nothing behind. The data is
@@ -13,12 +19,13 @@ password). It refuses to run in production mode.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import random
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +35,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 REGION = "Regio Schaaltest"
+# Ten regions (10,000,000 activity entries) at most: growth beyond one region (#22).
+MAX_SCALE = 10
 PROGRAMMES = [
     # (name, institute index, level, domain, share of the students)
     ("Pabo", 0, "hbo", "educational", 0.05),
@@ -73,6 +82,23 @@ class Scale:
 
     def times(self, fraction: float) -> Scale:
         return Scale(**{k: max(1, round(v * fraction)) for k, v in self.__dict__.items()})
+
+    def larger_environments(self, factor: float) -> Scale:
+        """The same people and activity in ``factor`` times fewer, larger environments."""
+        return dataclasses.replace(self, environments=max(1, round(self.environments / factor)))
+
+
+# An entry's status in a week of each state ("draft": a week not submitted, no Week row).
+WEEK_ENTRY_STATUS = {
+    "draft": "draft",
+    "submitted": "submitted",
+    "approved": "approved",
+    "returned": "returned",
+}
+
+
+def monday(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
 
 
 def school_year_of(day: datetime.date) -> str:
@@ -279,6 +305,9 @@ class RegionSeeder:
         self.professionals = ids(
             User, email__startswith="professional", email__endswith="@schaal.ulvo.test"
         )
+        self.names = dict(
+            User.objects.filter(pk__in=self.professionals).values_list("pk", "full_name")
+        )
         weights = [share for *_rest, share in PROGRAMMES]
         memberships = []
         self.student_env: dict[int, Any] = {}
@@ -369,11 +398,14 @@ class RegionSeeder:
             )  # fmt: skip
         )
         assignments = []
+        # Who signs off each placement's weeks (its school trainer), for the seeded reviews.
+        self.signer: dict[int, int] = {}
         for row in self.placement_rows:
             staff = self.staff[row["environment_id"]]
             domain = row["programme__domain"]
             if staff["school"]:
                 supervisor, _org = self.rng.choice(staff["school"])
+                self.signer[row["pk"]] = supervisor
                 assignments.append(
                     SupervisionAssignment(
                         placement_id=row["pk"],
@@ -399,13 +431,17 @@ class RegionSeeder:
         self.counts["supervision_assignments"] = len(assignments)
 
     def entries(self) -> None:
-        from placements.models import ActivityEntry
+        """Each placement's activity on its days on site up to today, and its weeks in
+        every state a school year shows (see :meth:`week_states`); an entry's status is
+        its week's."""
+        from placements.models import ActivityEntry, Week
 
         per = max(1, self.scale.entries // len(self.placement_rows))
         extra = self.scale.entries - per * len(self.placement_rows)
-        recent = self.today - datetime.timedelta(days=14)
         rows: list[dict[str, Any]] = []
+        weeks: list[dict[str, Any]] = []
         total = 0
+        self.week_counts: dict[str, int] = dict.fromkeys(WEEK_ENTRY_STATUS, 0)
         for index, row in enumerate(self.placement_rows):
             wanted = per + (1 if index < extra else 0)
             days = []
@@ -416,14 +452,12 @@ class RegionSeeder:
                     days.append(day)
                 day += datetime.timedelta(days=1)
             days = days or [row["start_date"]]
+            starts = sorted({monday(date) for date in days[:wanted]})
+            states = self.week_states(row, starts)
+            weeks += self.week_rows(row, states)
             for n in range(wanted):
                 date = days[n % len(days)]
                 setting = self.rng.choice(SETTINGS)
-                status = (
-                    "approved"
-                    if date < recent and self.rng.random() < 0.9
-                    else self.rng.choice(("draft", "submitted", "returned"))
-                )
                 rows.append(
                     {
                         "placement_id": row["pk"],
@@ -433,7 +467,7 @@ class RegionSeeder:
                         "kind": self.rng.choice(KINDS),
                         "disciplines": [],
                         "description": "Activiteit",
-                        "status": status,
+                        "status": WEEK_ENTRY_STATUS[states[monday(date)]],
                         "submission_key": None,
                         "created_at": self.stamp,
                         "updated_at": self.stamp,
@@ -441,10 +475,72 @@ class RegionSeeder:
                 )
             if len(rows) >= 100_000:
                 insert(ActivityEntry, rows)
+                insert(Week, weeks)
                 total += len(rows)
-                rows = []
+                rows, weeks = [], []
         insert(ActivityEntry, rows)
+        insert(Week, weeks)
         self.counts["activity_entries"] = total + len(rows)
+        for state, number in self.week_counts.items():
+            self.counts[f"weeks_{state}"] = number
+
+    def week_states(self, row: Mapping[str, Any], starts: list[datetime.date]) -> dict[Any, str]:
+        """The state of each week with activity: the current week is a draft; of an
+        active placement the last week or two wait for sign-off (or were returned, or
+        not submitted yet); older weeks are signed off, a few returned or never
+        submitted. A week without a Week row is a draft."""
+        current = monday(self.today)
+        past = [start for start in starts if start < current]
+        states = dict.fromkeys(starts, "draft")
+        ongoing = row["end_date"] >= current - datetime.timedelta(days=7)
+        for age, start in enumerate(reversed(past)):
+            draw = self.rng.random()
+            if ongoing and age == 0:
+                state = (
+                    "submitted"
+                    if draw < 0.6
+                    else "returned"
+                    if draw < 0.7
+                    else "draft"
+                    if draw < 0.85
+                    else "approved"
+                )
+            elif ongoing and age == 1 and states[past[-1]] == "submitted" and draw < 0.35:
+                state = "submitted"
+            else:
+                state = "approved" if draw < 0.93 else "returned" if draw < 0.96 else "draft"
+            states[start] = state
+        for state in states.values():
+            self.week_counts[state] += 1
+        return states
+
+    def week_rows(self, row: Mapping[str, Any], states: dict[Any, str]) -> list[dict[str, Any]]:
+        signer = self.signer.get(row["pk"])
+        latest = self.stamp - datetime.timedelta(hours=1)
+        weeks = []
+        for start, state in states.items():
+            if state == "draft":
+                continue
+            submitted = min(self.at(start + datetime.timedelta(days=4), 17), latest)
+            reviewed = state != "submitted"
+            weeks.append(
+                {
+                    "placement_id": row["pk"],
+                    "start": start,
+                    "status": state,
+                    "submitted_at": submitted,
+                    "reviewed_at": (
+                        min(self.at(start + datetime.timedelta(days=8), 10), latest)
+                        if reviewed
+                        else None
+                    ),
+                    "reviewer_id": signer if reviewed else None,
+                    "reviewer_name": self.names.get(signer, "") if reviewed and signer else "",
+                    "comment": "Graag de beschrijvingen aanvullen." if state == "returned" else "",
+                    "reopen_requested_at": None,
+                }
+            )
+        return weeks
 
     # -- networks, sessions, attendance, feedback ----------------------------------
 
@@ -651,14 +747,24 @@ class Command(BaseCommand):
             help="fraction of the full region (1 = 50 environments, 1,000,000 entries)",
         )
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--env-factor",
+            type=float,
+            default=1.0,
+            help="environments this many times larger (and fewer): 10 = 5 environments at scale 1",
+        )
 
-    def handle(self, *args: Any, scale: float, seed: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, scale: float, seed: int, env_factor: float = 1.0, **options: Any
+    ) -> None:
         if getattr(settings, "PRODUCTION", False):
             raise CommandError("seed_scale makes fake people: it does not run in production.")
-        if not 0 < scale <= 2:
-            raise CommandError("--scale must be more than 0 and at most 2.")
+        if not 0 < scale <= MAX_SCALE:
+            raise CommandError(f"--scale must be more than 0 and at most {MAX_SCALE}.")
+        if not 1 <= env_factor <= 100:
+            raise CommandError("--env-factor must be from 1 to 100.")
         started = time.monotonic()
-        counts = RegionSeeder(Scale().times(scale), seed=seed).run()
+        counts = RegionSeeder(Scale().times(scale).larger_environments(env_factor), seed=seed).run()
         self.stdout.write(f"Seeded in {time.monotonic() - started:.0f} s:")
         for line in _iter_counts(counts):
             self.stdout.write(line)
