@@ -103,6 +103,18 @@ AUDITED = (
         deletes=False,
     ),
     Audited("accounts.Membership", lambda obj: obj.environment_id),
+    # What someone says about when they cannot come is theirs: the event names the kind,
+    # without the times or the reason, and no environment's trail shows it.
+    Audited("learning_networks.Unavailability", lambda obj: None, fields=("user", "kind")),
+    Audited("learning_networks.WorkingDays", lambda obj: obj.environment_id, fields=("weekdays",)),
+    # The environment's settings (accounts.environment_settings). An organisation
+    # belongs to the region: its event has no environment, the partnership that
+    # links it to one has.
+    Audited("environments.LearningEnvironment", lambda obj: obj.pk, deletes=False),
+    Audited("environments.Organisation", lambda obj: None),
+    Audited("environments.Partnership", lambda obj: obj.learningenvironment_id),
+    Audited("environments.ProgrammeTarget", lambda obj: obj.environment_id),
+    Audited("environments.DomainTarget", lambda obj: obj.environment_id),
 )
 _BY_LABEL = {spec.label: spec for spec in AUDITED}
 
@@ -245,6 +257,9 @@ _LABEL_RELATED = {
     "placements.Week": ("placement__student", "placement__programme"),
     "placements.SupervisionAssignment": ("supervisor",),
     "accounts.Membership": ("user", "environment"),
+    "learning_networks.WorkingDays": ("user", "environment"),
+    "environments.Partnership": ("organisation", "learningenvironment"),
+    "environments.ProgrammeTarget": ("programme",),
 }
 
 

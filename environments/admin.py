@@ -1,8 +1,10 @@
 from django.contrib import admin
 
 from environments.models import (
+    DomainTarget,
     LearningEnvironment,
     Organisation,
+    Partnership,
     Programme,
     ProgrammeTarget,
     Region,
@@ -21,13 +23,23 @@ class ProgrammeTargetInline(admin.TabularInline):
     autocomplete_fields = ["programme"]
 
 
+class DomainTargetInline(admin.TabularInline):
+    model = DomainTarget
+    extra = 0
+
+
+class PartnershipInline(admin.TabularInline):
+    model = Partnership
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
 @admin.register(LearningEnvironment)
 class LearningEnvironmentAdmin(PrivateTextAdmin):
     list_display = ["name", "neighbourhood", "school_year", "region"]
     list_filter = ["region", "school_year"]
     search_fields = ["name", "neighbourhood"]
-    filter_horizontal = ["organisations"]
-    inlines = [ProgrammeTargetInline]
+    inlines = [PartnershipInline, ProgrammeTargetInline, DomainTargetInline]
 
 
 @admin.register(Organisation)

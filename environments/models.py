@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -91,6 +91,11 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind)
     subtype = models.CharField(_("type"), max_length=20, choices=OrganisationSubtype)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    # Someone at the organisation the coordinators talk to, who need not have an
+    # account: personal data (privacy/registry.py).
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact person's e-mail address"), blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -146,6 +151,12 @@ class Programme(models.Model):
         return f"{self.name} ({self.get_level_display()})"
 
 
+# The profile's texts are read on a phone by people about to join: a few paragraphs.
+VISION_MAX_LENGTH = 1500
+# A target above this is a typing error, not a plan (an environment hosts tens).
+TARGET_MAX = 2000
+
+
 class LearningEnvironmentQuerySet(models.QuerySet["LearningEnvironment"]):
     def visible_to(self, user: User) -> LearningEnvironmentQuerySet:
         if not user.is_authenticated:
@@ -169,6 +180,7 @@ class LearningEnvironment(models.Model):
     )
     organisations = models.ManyToManyField(
         Organisation,
+        through="Partnership",
         related_name="environments",
         blank=True,
         verbose_name=_("partner organisations"),
@@ -180,6 +192,18 @@ class LearningEnvironment(models.Model):
         choices=HolidayRegion,
         default=HolidayRegion.MIDDLE,
         help_text=_("The region whose school holidays the schools of this environment follow."),
+    )
+    vision = models.TextField(
+        _("shared vision"),
+        max_length=VISION_MAX_LENGTH,
+        blank=True,
+        help_text=_("What the partners want to achieve together, in a few sentences."),
+    )
+    expectations = models.TextField(
+        _("what you can expect here"),
+        max_length=VISION_MAX_LENGTH,
+        blank=True,
+        help_text=_("For students and host staff: how the environment works and what it asks."),
     )
 
     objects = LearningEnvironmentQuerySet.as_manager()
@@ -221,7 +245,13 @@ class ProgrammeTarget(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="+", verbose_name=_("programme")
     )
-    students = models.PositiveSmallIntegerField(_("target number of students"))
+    # Empty: the programme takes part without a target number (yet).
+    students = models.PositiveSmallIntegerField(
+        _("target number of students"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(TARGET_MAX)],
+    )
 
     class Meta:
         verbose_name = _("programme target")
@@ -234,3 +264,55 @@ class ProgrammeTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme}: {self.students}"
+
+
+class DomainTarget(models.Model):
+    """How many students of a domain the environment aims to host, whatever their
+    programme."""
+
+    environment = models.ForeignKey(
+        LearningEnvironment,
+        on_delete=models.CASCADE,
+        related_name="domain_targets",
+        verbose_name=_("learning environment"),
+    )
+    domain = models.CharField(_("domain"), max_length=20, choices=Domain)
+    students = models.PositiveSmallIntegerField(
+        _("target number of students"), validators=[MaxValueValidator(TARGET_MAX)]
+    )
+
+    class Meta:
+        verbose_name = _("domain target")
+        verbose_name_plural = _("domain targets")
+        constraints = [
+            models.UniqueConstraint(fields=["environment", "domain"], name="domain_target_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_domain_display()}: {self.students}"
+
+
+class Partnership(models.Model):
+    """An organisation taking part in a learning environment.
+
+    The table Django made for ``LearningEnvironment.organisations`` before this
+    model existed (migration 0005 adopted it): its columns keep their names.
+    """
+
+    learningenvironment = models.ForeignKey(
+        LearningEnvironment, on_delete=models.CASCADE, verbose_name=_("learning environment")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, verbose_name=_("organisation")
+    )
+
+    class Meta:
+        db_table = "environments_learningenvironment_organisations"
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        # As the table has it since Django made it (a named constraint would be a
+        # second index on the same columns).
+        unique_together = [("learningenvironment", "organisation")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.learningenvironment}"

@@ -191,6 +191,17 @@ REGISTRY: list[PersonalData] = [
         clear={"invited_by": None},
         why="Invitations the person sent belong to the invitees.",
     ),
+    # --- environments -----------------------------------------------------------------
+    PersonalData(
+        "environments.Organisation",
+        owner="contact_email",
+        erasure=Erasure.ANONYMISE,
+        export=("name", "contact_name", "contact_email"),
+        clear={"contact_name": "", "contact_email": ""},
+        searchable=("name", "contact_name"),
+        why="A partner organisation's contact person, named by the coordinators: the "
+        "organisation stays, without its contact.",
+    ),
     # --- allauth, two-factor, admin and sessions --------------------------------------
     PersonalData(
         "accounts.UserSession",
@@ -489,10 +500,12 @@ REGISTRY: list[PersonalData] = [
 # Project models without personal data, and why.
 NOT_PERSONAL: dict[str, str] = {
     "environments.Region": "a region's name",
-    "environments.Organisation": "partner organisations, not people",
     "environments.Programme": "programmes of the institutes",
-    "environments.LearningEnvironment": "an environment's name, neighbourhood and year",
+    "environments.LearningEnvironment": "an environment's name, neighbourhood, year and "
+    "its shared vision (written for everyone who joins it)",
     "environments.ProgrammeTarget": "target numbers per programme",
+    "environments.DomainTarget": "target numbers per domain",
+    "environments.Partnership": "which organisations take part in an environment",
     "supervision.ResponsibilityAgreement": "the environment's task descriptions per role",
     "learning_networks.LearningNetwork": "a network's name and description",
     "learning_networks.LearningLine": "a learning line's title and description",
