@@ -90,6 +90,7 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
         verbose_name=_("recipient"),
+        db_index=False,  # notification_recipient_idx leads with this column
     )
     # Supervisors without an account are reached at the address on their assignment.
     email = models.EmailField(_("e-mail address"), blank=True)
@@ -165,6 +166,7 @@ class Preference(models.Model):
         on_delete=models.CASCADE,
         related_name="notification_preferences",
         verbose_name=_("user"),
+        db_index=False,  # preference_unique_per_kind leads with this column
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
     delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery)
@@ -215,6 +217,7 @@ class Report(models.Model):
         on_delete=models.CASCADE,
         related_name="reports",
         verbose_name=_("learning environment"),
+        db_index=False,  # report_env_created_idx leads with this column
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

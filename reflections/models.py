@@ -173,12 +173,14 @@ class Reflection(models.Model):
         on_delete=models.CASCADE,
         related_name="reflections",
         verbose_name=_("author"),
+        db_index=False,  # reflection_author_created_idx leads with this column
     )
     environment = models.ForeignKey(
         LearningEnvironment,
         on_delete=models.CASCADE,
         related_name="reflections",
         verbose_name=_("learning environment"),
+        db_index=False,  # reflection_env_pub_idx leads with this column
     )
     placement = models.ForeignKey(
         "placements.Placement",
@@ -282,7 +284,11 @@ class Reflection(models.Model):
 
 class ReflectionFeedback(models.Model):
     reflection = models.ForeignKey(
-        Reflection, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("reflection")
+        Reflection,
+        on_delete=models.CASCADE,
+        related_name="feedback",
+        verbose_name=_("reflection"),
+        db_index=False,  # refl_feedback_refl_author_idx leads with this column
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -317,7 +323,11 @@ class ReflectionRead(models.Model):
     """A read receipt: a permitted reader (not the author) opened the reflection."""
 
     reflection = models.ForeignKey(
-        Reflection, on_delete=models.CASCADE, related_name="reads", verbose_name=_("reflection")
+        Reflection,
+        on_delete=models.CASCADE,
+        related_name="reads",
+        verbose_name=_("reflection"),
+        db_index=False,  # reflection_read_once leads with this column
     )
     reader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -357,6 +367,7 @@ class LearningOutcome(models.Model):
         on_delete=models.CASCADE,
         related_name="learning_outcomes",
         verbose_name=_("learning environment"),
+        db_index=False,  # outcome_env_position_idx leads with this column
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=MAX_OUTCOME_TEXT, blank=True)
@@ -410,6 +421,7 @@ class OutcomeEvidence(models.Model):
         on_delete=models.CASCADE,
         related_name="outcome_evidence",
         verbose_name=_("student"),
+        db_index=False,  # evidence_student_outcome_idx leads with this column
     )
     reflection = models.ForeignKey(
         Reflection,

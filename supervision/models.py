@@ -88,6 +88,7 @@ class MeetingNote(models.Model):
         on_delete=models.CASCADE,
         related_name="meeting_notes",
         verbose_name=_("placement"),
+        db_index=False,  # meeting_note_placement_idx leads with this column
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -147,12 +148,14 @@ class TimeLog(models.Model):
         on_delete=models.CASCADE,
         related_name="time_logs",
         verbose_name=_("person"),
+        db_index=False,  # timelog_person_date_idx leads with this column
     )
     environment = models.ForeignKey(
         "environments.LearningEnvironment",
         on_delete=models.CASCADE,
         related_name="time_logs",
         verbose_name=_("learning environment"),
+        db_index=False,  # timelog_env_date_idx leads with this column
     )
     organisation = models.ForeignKey(
         "environments.Organisation",
