@@ -14,7 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from environments.models import LearningEnvironment, Organisation, Programme
+from environments.models import (
+    Domain,
+    LearningEnvironment,
+    Organisation,
+    OrganisationKind,
+    OrganisationSubtype,
+    Programme,
+)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -97,6 +104,33 @@ class Role(models.TextChoices):
     SCHOOL_TRAINER = "school_trainer", _("school trainer")
     INSTITUTE_SUPERVISOR = "institute_supervisor", _("institute supervisor")
     COORDINATOR = "coordinator", _("coordinator")
+    # A teacher or social worker at a host who is not a supervisor: sees the environment
+    # page, the agenda and the sessions they are invited to, nothing about students.
+    COLLEAGUE = "colleague", _("colleague")
+
+
+# Roles of professionals: they have an organisation and their own domain.
+PROFESSIONAL_ROLES = [
+    Role.PRACTICE_SUPERVISOR,
+    Role.SCHOOL_TRAINER,
+    Role.INSTITUTE_SUPERVISOR,
+    Role.COORDINATOR,
+    Role.COLLEAGUE,
+]
+
+
+def guessed_domain(organisation: Organisation | None) -> str:
+    """The domain an organisation's professionals usually work in, or "" when the kind
+    says nothing (an institute). Only a suggestion: a professional's own domain is the
+    one recorded on their membership (a pedagogical professional at a school is no
+    teacher)."""
+    if organisation is None or organisation.kind == OrganisationKind.INSTITUTE:
+        return ""
+    if organisation.kind == OrganisationKind.SCHOOL:
+        return Domain.EDUCATIONAL
+    if organisation.subtype == OrganisationSubtype.CHILDCARE:
+        return Domain.PEDAGOGICAL
+    return Domain.SOCIAL
 
 
 class Membership(models.Model):
@@ -127,6 +161,16 @@ class Membership(models.Model):
         blank=True,
         related_name="memberships",
         verbose_name=_("programme"),
+    )
+    domain = models.CharField(
+        _("own domain"),
+        max_length=20,
+        choices=Domain.choices,
+        blank=True,
+        help_text=_(
+            "The professional domain this person works in. Empty for students: "
+            "their programme decides."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -159,6 +203,26 @@ class Membership(models.Model):
         Someone with two roles at one school has two memberships and one affiliation.
         """
         return self.programme or self.organisation
+
+    @property
+    def effective_domain(self) -> str:
+        """The person's own domain here: a student's programme's, else the one recorded
+        ("" when nobody recorded it)."""
+        if self.role == Role.STUDENT and self.programme is not None:
+            return self.programme.domain
+        return self.domain
+
+
+def recorded_domain(user: Any, environment: Any) -> models.Subquery:
+    """The own domain recorded on a professional's active membership of an environment,
+    as a subquery; ``user`` and ``environment`` are values or ``OuterRef``s. NULL when
+    none is recorded (callers fall back with ``Coalesce``)."""
+    return models.Subquery(
+        Membership.objects.filter(user=user, environment=environment, is_active=True)
+        .exclude(domain="")
+        .order_by("pk")
+        .values("domain")[:1]
+    )
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
@@ -202,6 +266,7 @@ class Invitation(models.Model):
         related_name="+",
         verbose_name=_("programme"),
     )
+    domain = models.CharField(_("own domain"), max_length=20, choices=Domain.choices, blank=True)
     invited_by = models.ForeignKey(
         User,
         on_delete=models.SET_NULL,

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import audit_before, audit_deleted, audit_saved
-from accounts.models import Invitation, Membership, Role, User, UserSession
+from accounts.models import Invitation, Membership, Role, User, UserSession, guessed_domain
 from accounts.navigation import navigation_forget
 from environments.models import LearningEnvironment, Organisation, Programme
 from ulvo.lib.home_tokens import home_forget_students, home_forget_supervisors
@@ -28,6 +28,7 @@ def invitation_create(
     full_name: str = "",
     organisation: Organisation | None = None,
     programme: Programme | None = None,
+    domain: str = "",
 ) -> Invitation:
     from accounts.tasks import send_invitation_email
 
@@ -39,6 +40,7 @@ def invitation_create(
         role=role,
         organisation=organisation,
         programme=programme,
+        domain="" if role == Role.STUDENT else domain,
         expires_at=timezone.now() + settings.INVITATION_MAX_AGE,
     )
     send_invitation_email.delay_on_commit(invitation.pk)
@@ -73,9 +75,12 @@ def membership_set(
     role: Role | str,
     organisation: Organisation | None = None,
     programme: Programme | None = None,
+    domain: str | None = None,
 ) -> Membership:
     """Grant a role in an environment, or renew it: active, with this organisation
-    and programme."""
+    and programme. A professional's own domain is ``domain`` when given, else the one
+    already recorded, else the one their organisation suggests (coordinators correct
+    it on the people page); a student's stays empty (their programme decides)."""
     membership = (
         Membership.objects.select_for_update()
         .filter(user=user, environment=environment, role=role)
@@ -83,6 +88,12 @@ def membership_set(
     ) or Membership(user=user, environment=environment, role=role)
     membership.organisation = organisation
     membership.programme = programme
+    if role == Role.STUDENT:
+        membership.domain = ""
+    elif domain:
+        membership.domain = domain
+    elif not membership.domain:
+        membership.domain = guessed_domain(organisation)
     membership.is_active = True
     return membership_save(membership=membership)
 
@@ -102,6 +113,7 @@ def _membership_for(invitation: Invitation, user: User) -> Membership:
         role=invitation.role,
         organisation=invitation.organisation,
         programme=invitation.programme,
+        domain=invitation.domain,
     )
 
 

@@ -12,8 +12,8 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
-from accounts.models import Membership, Role
-from environments.models import Domain, OrganisationKind, Programme
+from accounts.models import Membership, Role, guessed_domain
+from environments.models import Domain, Programme
 from learning_networks.models import (
     Attendance,
     ClosedDay,
@@ -24,13 +24,6 @@ from learning_networks.models import (
 )
 from learning_networks.planner import WORKING_DAYS, Closure, Participant
 from placements.models import Placement, PlacementStatus, mask_to_weekdays
-
-# A professional's domain, for the count of professionals only: the planner weighs
-# students by domain; professionals are counted beside them.
-PROFESSIONAL_DOMAIN: dict[str, Domain] = {
-    OrganisationKind.SCHOOL: Domain.EDUCATIONAL,
-    OrganisationKind.NEIGHBOURHOOD: Domain.SOCIAL,
-}
 
 Interval = tuple[datetime.datetime, datetime.datetime]
 
@@ -56,7 +49,10 @@ def network_participants(
     environment = network.environment
     member_ids = list(network.memberships.values_list("user_id", flat=True))
     student_programme: dict[int, Programme] = {}
-    organisation_kind: dict[int, str] = {}
+    # A professional's own domain, for the count of professionals only (the planner
+    # weighs students by domain; professionals are counted beside them): the one
+    # recorded on their membership, else guessed from the organisation.
+    professional_domain: dict[int, str] = {}
     active: set[int] = set()
     for membership in Membership.objects.filter(
         environment=environment, user_id__in=member_ids, is_active=True
@@ -64,8 +60,10 @@ def network_participants(
         active.add(membership.user_id)
         if membership.role == Role.STUDENT and membership.programme is not None:
             student_programme[membership.user_id] = membership.programme
-        elif membership.organisation is not None:
-            organisation_kind.setdefault(membership.user_id, membership.organisation.kind)
+        else:
+            domain = membership.domain or guessed_domain(membership.organisation)
+            if domain:
+                professional_domain.setdefault(membership.user_id, domain)
     placements: dict[int, Placement] = {}
     for candidate in (
         Placement.objects.filter(
@@ -112,9 +110,7 @@ def network_participants(
                 Participant(
                     key=user_id,
                     programme="",
-                    domain=PROFESSIONAL_DOMAIN.get(
-                        organisation_kind.get(user_id, ""), Domain.EDUCATIONAL
-                    ),
+                    domain=professional_domain.get(user_id, Domain.EDUCATIONAL),
                     on_site_days=frozenset(WORKING_DAYS),
                     class_days=frozenset(),
                     busy=periods,

@@ -10,11 +10,12 @@ from django.core import signing
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.models import Role, recorded_domain
 from environments.models import (
     Domain,
     LearningEnvironment,
@@ -92,10 +93,13 @@ class PlacementQuerySet(models.QuerySet["Placement"]):
 
 def own_domain_supervision() -> models.Exists:
     """For a Placement queryset: its student has a practice supervisor of their own
-    domain (the SQL form of :meth:`SupervisionAssignment.is_own_domain`)."""
+    domain (the SQL form of :meth:`SupervisionAssignment.is_own_domain`), by the
+    supervisor's domain recorded on their membership (see :func:`supervisor_domain`)."""
     return models.Exists(
-        SupervisionAssignment.objects.filter(
-            own_domain_condition(models.OuterRef("programme__domain")),
+        SupervisionAssignment.objects.with_supervisor_domain().filter(
+            own_domain_condition(
+                models.OuterRef("programme__domain"), field=RECORDED_SUPERVISOR_DOMAIN
+            ),
             placement=models.OuterRef("pk"),
         )
     )
@@ -227,18 +231,39 @@ class SupervisionRole(models.TextChoices):
 SUPERVISOR_ROLES = [Role.PRACTICE_SUPERVISOR, Role.SCHOOL_TRAINER, Role.INSTITUTE_SUPERVISOR]
 
 
-def own_domain_condition(domain: Any) -> Q:
+def own_domain_condition(domain: Any, field: str = "domain") -> Q:
     """The assignments that give a student of ``domain`` an own-domain practice
     supervisor: a practice supervisor of that domain, or (in education) a school
-    trainer. ``domain`` is a value or an ``OuterRef``; :meth:`SupervisionAssignment.
-    is_own_domain` is the same rule for one row."""
-    return Q(domain=domain) & (
+    trainer. ``domain`` is a value or an ``OuterRef``; ``field`` names the supervisor's
+    domain (the assignment's own, or :data:`RECORDED_SUPERVISOR_DOMAIN` after
+    :meth:`~SupervisionAssignmentQuerySet.with_supervisor_domain`).
+    :meth:`SupervisionAssignment.is_own_domain` is the same rule for one row."""
+    return Q(**{field: domain}) & (
         Q(role=SupervisionRole.PRACTICE)
-        | Q(role=SupervisionRole.SCHOOL_TRAINER, domain=Domain.EDUCATIONAL)
+        | Q(role=SupervisionRole.SCHOOL_TRAINER, **{field: Domain.EDUCATIONAL})
+    )
+
+
+# The annotation of ``with_supervisor_domain``.
+RECORDED_SUPERVISOR_DOMAIN = "recorded_supervisor_domain"
+
+
+def supervisor_domain() -> Coalesce:
+    """For a SupervisionAssignment queryset: the supervisor's own domain, as recorded on
+    their active membership of the placement's environment; for a supervisor without an
+    account (or nothing recorded), the domain given with the assignment."""
+    return Coalesce(
+        recorded_domain(models.OuterRef("supervisor"), models.OuterRef("placement__environment")),
+        models.F("domain"),
     )
 
 
 class SupervisionAssignmentQuerySet(models.QuerySet["SupervisionAssignment"]):
+    def with_supervisor_domain(self) -> SupervisionAssignmentQuerySet:
+        """Annotates :data:`RECORDED_SUPERVISOR_DOMAIN`, which
+        :attr:`SupervisionAssignment.supervisor_domain` reads (no extra query)."""
+        return self.annotate(**{RECORDED_SUPERVISOR_DOMAIN: supervisor_domain()})
+
     def active_for(self, user: User) -> SupervisionAssignmentQuerySet:
         """The user's assignments in environments where they are still an active
         member: a supervisor who has left sees and signs off nothing there. The one
@@ -323,10 +348,17 @@ class SupervisionAssignment(models.Model):
     def contact_email(self) -> str:
         return self.supervisor.email if self.supervisor is not None else self.email
 
+    @property
+    def supervisor_domain(self) -> str:
+        """The supervisor's own domain: recorded on their membership when the row was
+        read ``with_supervisor_domain()``, else the one given with the assignment."""
+        return getattr(self, RECORDED_SUPERVISOR_DOMAIN, None) or self.domain
+
     def is_own_domain(self, student_domain: str) -> bool:
         """A practice supervisor of the student's domain (a school trainer counts in
-        education); the one-row form of :func:`own_domain_condition`."""
-        if self.domain != student_domain:
+        education); the one-row form of :func:`own_domain_condition` (read the row
+        ``with_supervisor_domain()`` for the domain recorded on the membership)."""
+        if self.supervisor_domain != student_domain:
             return False
         return self.role == SupervisionRole.PRACTICE or (
             self.role == SupervisionRole.SCHOOL_TRAINER and student_domain == Domain.EDUCATIONAL

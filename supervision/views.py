@@ -75,7 +75,11 @@ def _supervision_context(
     form: AssignmentForm | None = None,
     note_form: MeetingNoteForm | None = None,
 ) -> dict[str, object]:
-    assignments = list(placement.assignments.select_related("supervisor").order_by("role", "pk"))
+    assignments = list(
+        placement.assignments.with_supervisor_domain()
+        .select_related("supervisor")
+        .order_by("role", "pk")
+    )
     domain = placement.programme.domain
     may_manage = request.user.is_coordinator_of(placement.environment)
     if may_manage and form is None:
