@@ -9,13 +9,17 @@ counts they are made of."""
 
 from __future__ import annotations
 
+import datetime
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dashboards import charts
@@ -45,11 +49,31 @@ from dashboards.suppression import (
     protect,
 )
 from environments.models import Domain
-from ulvo.lib.formats import hour_number, hour_value
+from ulvo.lib.formats import cell, hour_number, hour_value
 
 
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f}%"
+
+
+# Values whose text depends only on the value and the language: a dashboard shows the
+# same small numbers and week dates hundreds of times, and formatting them with the
+# language's separators is most of the cost of a table.
+_PLAIN = (int, float, Decimal, datetime.date)
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_text(language: str, kind: str, value: Any) -> str:
+    return cell(value)
+
+
+def cell_text(value: Any) -> str:
+    """:func:`ulvo.lib.formats.cell`, remembered per language for numbers and dates."""
+    kind = type(value)
+    if kind in _PLAIN:
+        # The type is part of the key: 1, 1.0 and Decimal(1) are equal as keys.
+        return _plain_text(get_language() or "", kind.__name__, value)
+    return cell(value)
 
 
 @dataclass
@@ -57,6 +81,19 @@ class Row:
     cells: list[Any]
     link: str = ""  # the drill-down query string for this row, if any
     alert: bool = False
+
+    @functools.cached_property
+    def texts(self) -> list[str]:
+        """The cells as the page shows them (see :func:`cell_text`)."""
+        return [cell_text(value) for value in self.cells]
+
+    @property
+    def head(self) -> str:
+        return self.texts[0]
+
+    @property
+    def rest(self) -> list[str]:
+        return self.texts[1:]
 
 
 @dataclass
