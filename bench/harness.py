@@ -130,6 +130,31 @@ class Database:
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name))
             )
 
+    def exists(self) -> bool:
+        with self._admin() as conn:
+            return bool(
+                conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.name]).fetchone()
+            )
+
+    def label(self) -> str | None:
+        """The database's comment: what a benchmark seeded into it (see ``set_label``)."""
+        with self._admin() as conn:
+            row = conn.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                [self.name],
+            ).fetchone()
+            return row[0] if row else None
+
+    def set_label(self, text: str) -> None:
+        from psycopg import sql
+
+        with self._admin() as conn:
+            conn.execute(
+                sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                    sql.Identifier(self.name), sql.Literal(text)
+                )
+            )
+
     def server_version(self) -> str:
         with self._admin() as conn:
             row = conn.execute("SHOW server_version").fetchone()
@@ -173,6 +198,21 @@ def check_redis(url: str) -> None:
 def prepare(database: Database, env: dict[str, str]) -> None:
     """A fresh, migrated database and collected static files; Django set up here."""
     database.recreate()
+    os.environ.update(env)
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    TMP.mkdir(exist_ok=True)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def prepare_existing(env: dict[str, str]) -> None:
+    """Like ``prepare`` on a database kept from an earlier run (not recreated): new
+    migrations applied, static files collected, Django set up here."""
     os.environ.update(env)
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
