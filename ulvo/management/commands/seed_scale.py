@@ -622,9 +622,17 @@ class RegionSeeder:
         )
         per_session = max(1, self.scale.attendances // len(sessions))
         feedback_per = max(0, round(self.scale.feedback / len(sessions)))
-        attendance = []
-        feedback = []
+        attendance: list[dict[str, Any]] = []
+        feedback: list[dict[str, Any]] = []
+        attendances = feedbacks = 0
         for pk, network, starts in sessions:
+            if len(attendance) >= 100_000:
+                # In parts: ten regions' rows would not fit in memory at once.
+                insert(Attendance, attendance)
+                insert(SessionFeedback, feedback)
+                attendances += len(attendance)
+                feedbacks += len(feedback)
+                attendance, feedback = [], []
             pool = self.network_students.get(network, [])
             invited = self.rng.sample(pool, min(per_session, len(pool)))
             past = starts.date() < self.today
@@ -655,8 +663,8 @@ class RegionSeeder:
         insert(Attendance, attendance)
         insert(SessionFeedback, feedback)
         self.counts["sessions"] = len(sessions)
-        self.counts["attendances"] = len(attendance)
-        self.counts["session_feedback"] = len(feedback)
+        self.counts["attendances"] = attendances + len(attendance)
+        self.counts["session_feedback"] = feedbacks + len(feedback)
 
     # -- reflections and time logs -------------------------------------------------
 
