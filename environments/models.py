@@ -151,6 +151,32 @@ class Programme(models.Model):
         return f"{self.name} ({self.get_level_display()})"
 
 
+class Partnership(models.Model):
+    """An organisation taking part in a learning environment.
+
+    The table Django made for ``LearningEnvironment.organisations`` before this
+    model existed (migration 0005 adopted it): its columns keep their names.
+    """
+
+    learningenvironment = models.ForeignKey(
+        "LearningEnvironment", on_delete=models.CASCADE, verbose_name=_("learning environment")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, verbose_name=_("organisation")
+    )
+
+    class Meta:
+        db_table = "environments_learningenvironment_organisations"
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        # As the table has it since Django made it (a named constraint would be a
+        # second index on the same columns).
+        unique_together = [("learningenvironment", "organisation")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.learningenvironment}"
+
+
 # The profile's texts are read on a phone by people about to join: a few paragraphs.
 VISION_MAX_LENGTH = 1500
 # A target above this is a typing error, not a plan (an environment hosts tens).
@@ -180,7 +206,7 @@ class LearningEnvironment(models.Model):
     )
     organisations = models.ManyToManyField(
         Organisation,
-        through="Partnership",
+        through=Partnership,
         related_name="environments",
         blank=True,
         verbose_name=_("partner organisations"),
@@ -290,29 +316,3 @@ class DomainTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_domain_display()}: {self.students}"
-
-
-class Partnership(models.Model):
-    """An organisation taking part in a learning environment.
-
-    The table Django made for ``LearningEnvironment.organisations`` before this
-    model existed (migration 0005 adopted it): its columns keep their names.
-    """
-
-    learningenvironment = models.ForeignKey(
-        LearningEnvironment, on_delete=models.CASCADE, verbose_name=_("learning environment")
-    )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, verbose_name=_("organisation")
-    )
-
-    class Meta:
-        db_table = "environments_learningenvironment_organisations"
-        verbose_name = _("partnership")
-        verbose_name_plural = _("partnerships")
-        # As the table has it since Django made it (a named constraint would be a
-        # second index on the same columns).
-        unique_together = [("learningenvironment", "organisation")]
-
-    def __str__(self) -> str:
-        return f"{self.organisation} – {self.learningenvironment}"
