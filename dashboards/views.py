@@ -1,12 +1,16 @@
 import datetime
 import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, OuterRef, Q, Subquery, Sum
 from django.http import Http404, HttpResponse
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -22,13 +26,22 @@ from dashboards.suppression import count_cell
 from dashboards.tables import (
     FigureTable,
     Row,
+    cell_text,
     environment_tables,
     session_tables,
     usefulness_table,
 )
-from environments.models import Domain, LearningEnvironment
-from learning_networks.models import NetworkSession, Presence, SessionStatus
-from placements.models import ActivityEntry, EntryStatus, SupervisionAssignment
+from environments.models import Domain, LearningEnvironment, Level
+from learning_networks.models import (
+    Attendance,
+    NetworkSession,
+    Presence,
+    SessionFeedback,
+    SessionKind,
+    SessionStatus,
+)
+from placements.models import ActivityEntry, EntryStatus, SupervisionAssignment, Weekday
+from ulvo.lib.formats import duration
 from ulvo.lib.http import AuthedRequest
 
 # Drill-down lists stop here; the export of a figure has every row of the figure.
@@ -79,6 +92,19 @@ def _partial(request: AuthedRequest, template_name: str, fragment: str) -> str:
     if request.htmx and not request.htmx.history_restore_request:
         return f"{template_name}#{fragment}"
     return template_name
+
+
+def url_maker(name: str) -> Callable[[int], str]:
+    """``reverse(name, args=[pk])`` for the many rows of a list at the cost of one
+    reverse: the pattern's ``<int:pk>`` is written as the number itself."""
+    marker = "2147483647"
+    head, tail = reverse(name, args=[int(marker)]).rsplit(marker, 1)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def labels(choices: Iterable[tuple[Any, Any]]) -> dict[Any, str]:
+    """A choice's label in the current language, looked up once per list."""
+    return {value: str(label) for value, label in choices}
 
 
 @require_GET
@@ -146,6 +172,7 @@ def _drill(
     form_class: type,
     template: str,
     rows: Any,
+    present: Callable[[list[Any]], list[Any]],
 ) -> HttpResponse:
     environment = dashboard_environment(request.user, pk)
     period_form = _period_form(request, environment)
@@ -158,7 +185,7 @@ def _drill(
     context.update(
         period=period,
         query=period_form.query(),
-        items=items[:DRILL_LIMIT],
+        items=present(items[:DRILL_LIMIT]),
         truncated=len(items) > DRILL_LIMIT,
         filters=form.description(),
     )
@@ -188,29 +215,111 @@ def _placement_rows(environment: LearningEnvironment, period: figures.Period, da
     return placements.order_by("programme__name", "student__full_name", "pk")
 
 
+@dataclass
+class PlacementLine:
+    url: str
+    student: str
+    programme: str
+    level: str
+    domain: str
+    hosts: str
+    start_date: datetime.date
+    end_date: datetime.date
+    days: str
+
+
+def _placement_lines(items: list[Any]) -> list[PlacementLine]:
+    url, levels, domains = (
+        url_maker("placements:detail"),
+        labels(Level.choices),
+        labels(Domain.choices),
+    )
+    weekdays = labels(Weekday.choices)
+    return [
+        PlacementLine(
+            url=url(p.pk),
+            student=p.student.full_name,
+            programme=p.programme.name,
+            level=levels[p.programme.level],
+            domain=domains[p.programme.domain],
+            hosts=", ".join(host.name for host in p.hosts),
+            start_date=p.start_date,
+            end_date=p.end_date,
+            days=", ".join(weekdays[day] for day in p.days_on_site),
+        )
+        for p in items
+    ]
+
+
 @require_GET
 def placements(request: AuthedRequest, pk: int) -> HttpResponse:
     """The placements behind a figure (programme, domain, level, week, supervision)."""
-    return _drill(request, pk, PlacementDrillForm, "dashboards/placements.html", _placement_rows)
+    return _drill(
+        request,
+        pk,
+        PlacementDrillForm,
+        "dashboards/placements.html",
+        _placement_rows,
+        _placement_lines,
+    )
 
 
 def _session_rows(environment: LearningEnvironment, period: figures.Period, data: dict) -> Any:
-    sessions = figures.sessions_in(environment, period).select_related("network")
+    sessions = figures.sessions_in(environment, period)
     if data.get("kind"):
         sessions = sessions.filter(kind=data["kind"])
-    return sessions.annotate(
-        invited=Count("attendances", distinct=True),
-        present=Count(
-            "attendances", filter=Q(attendances__presence=Presence.PRESENT), distinct=True
-        ),
-        usefulness=Avg("feedback__usefulness"),
-    ).order_by("starts_at", "pk")
+    # Counted per session in subqueries: joining attendance and feedback at once would
+    # multiply one by the other before counting.
+    attendances = Attendance.objects.filter(session=OuterRef("pk")).order_by().values("session")
+    feedback = SessionFeedback.objects.filter(session=OuterRef("pk")).order_by().values("session")
+    return (
+        sessions.values("pk", "theme", "starts_at", "kind", "network__name")
+        .annotate(
+            invited=Subquery(attendances.annotate(n=Count("pk")).values("n")),
+            present=Subquery(
+                attendances.filter(presence=Presence.PRESENT).annotate(n=Count("pk")).values("n")
+            ),
+            usefulness=Subquery(feedback.annotate(mean=Avg("usefulness")).values("mean")),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+@dataclass
+class SessionLine:
+    url: str
+    theme: str
+    starts_at: datetime.datetime
+    kind: str
+    network: str
+    invited: str
+    present: str
+    usefulness: str
+
+
+def _session_lines(items: list[dict[str, Any]]) -> list[SessionLine]:
+    url, kinds = url_maker("learning_networks:session"), labels(SessionKind.choices)
+    return [
+        SessionLine(
+            url=url(row["pk"]),
+            theme=row["theme"],
+            starts_at=row["starts_at"],
+            kind=kinds[row["kind"]],
+            network=row["network__name"],
+            invited=cell_text(row["invited"] or 0),
+            present=cell_text(row["present"] or 0),
+            usefulness="–" if row["usefulness"] is None else floatformat(row["usefulness"], 1),
+        )
+        for row in items
+    ]
 
 
 @require_GET
 def sessions(request: AuthedRequest, pk: int) -> HttpResponse:
     """The sessions behind the session figures, with attendance and usefulness."""
-    return _drill(request, pk, SessionDrillForm, "dashboards/sessions.html", _session_rows)
+    return _drill(
+        request, pk, SessionDrillForm, "dashboards/sessions.html", _session_rows, _session_lines
+    )
 
 
 def _hours_rows(environment: LearningEnvironment, period: figures.Period, data: dict) -> Any:
@@ -231,10 +340,33 @@ def _hours_rows(environment: LearningEnvironment, period: figures.Period, data: 
     )
 
 
+@dataclass
+class HoursLine:
+    url: str
+    student: str
+    programme: str
+    logged: str
+    approved: str
+
+
+def _hours_lines(items: list[dict[str, Any]]) -> list[HoursLine]:
+    url = url_maker("placements:overview")
+    return [
+        HoursLine(
+            url=url(row["placement_id"]),
+            student=row["placement__student__full_name"],
+            programme=row["placement__programme__name"],
+            logged=duration(row["logged"]),
+            approved=duration(row["approved"]),
+        )
+        for row in items
+    ]
+
+
 @require_GET
 def hours(request: AuthedRequest, pk: int) -> HttpResponse:
     """Students' hours per placement behind the hours figure."""
-    return _drill(request, pk, HoursDrillForm, "dashboards/hours.html", _hours_rows)
+    return _drill(request, pk, HoursDrillForm, "dashboards/hours.html", _hours_rows, _hours_lines)
 
 
 # --- Views for others ----------------------------------------------------------------
