@@ -18,7 +18,8 @@ from django.db import transaction
 
 
 def navigation_key(user_id: int) -> str:
-    return f"ulvo:nav:v1:{user_id}"
+    # v2: the navigation carries its version (the rendered menu's key).
+    return f"ulvo:nav:v2:{user_id}"
 
 
 def navigation_forget(*user_ids: int | None) -> None:
