@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from environments.models import (
@@ -184,7 +185,7 @@ class TargetsForm(forms.Form):
             self.initial[name] = target.students
         for domain in Domain:
             name = f"domain_{domain.value}"
-            self.fields[name] = _target_field(str(domain.label))
+            self.fields[name] = _target_field(capfirst(domain.label))
             existing = by_domain.get(domain.value)
             self.initial[name] = existing.students if existing else None
 

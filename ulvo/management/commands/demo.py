@@ -53,6 +53,18 @@ ENVIRONMENTS = [
     (LEIDSCHE_RIJN, "Leidsche Rijn"),
     (VLEUTEN, "Vleuten/De Meern"),
 ]
+# The profile a coordinator writes on the settings page (shared vision, what to expect).
+PROFILES = {
+    LEIDSCHE_RIJN: (
+        "Scholen, buurtorganisaties en opleidingen in Leidsche Rijn leiden samen op. "
+        "Studenten van verschillende opleidingen werken aan echte vragen uit de school "
+        "en de wijk, en leren van elkaars vak.",
+        "Je loopt stage op een school of in de wijk, vaak allebei. Elke maand is er een "
+        "leernetwerkbijeenkomst met studenten van andere opleidingen.\n\n"
+        "Je hebt een praktijkopleider uit je eigen domein en je reflecteert op wat je "
+        "van de andere disciplines leert.",
+    ),
+}
 
 REGENBOOG = "Basisschool De Regenboog"
 HET_ZAND = "IKC Het Zand"
@@ -181,6 +193,12 @@ PROFESSIONALS = [
             (Role.SCHOOL_TRAINER, LEIDSCHE_RIJN, REGENBOOG, None),
             (Role.PRACTICE_SUPERVISOR, LEIDSCHE_RIJN, REGENBOOG, None),
         ],
+    ),
+    # A teacher at a host who supervises nobody: the environment page and the agenda.
+    Person(
+        _demo_email("collega.regenboog"),
+        "Femke Boer",
+        [(Role.COLLEAGUE, LEIDSCHE_RIJN, REGENBOOG, None)],
     ),
     Person(
         _demo_email("schoolopleider.tienerschool"),
@@ -412,7 +430,11 @@ class Command(BaseCommand):
                 region=region,
                 name=name,
                 school_year=school_year,
-                defaults={"neighbourhood": neighbourhood},
+                defaults={
+                    "neighbourhood": neighbourhood,
+                    "vision": PROFILES.get(name, ("", ""))[0],
+                    "expectations": PROFILES.get(name, ("", ""))[1],
+                },
             )
         organisations: dict[str, Organisation] = {}
         for name, kind, subtype, partners in ORGANISATIONS:
