@@ -10,6 +10,7 @@ from learning_networks.models import (
     SchoolHoliday,
     SessionFeedback,
     Unavailability,
+    WorkingDays,
 )
 from ulvo.lib.admin import PrivateTextAdmin
 
@@ -59,8 +60,18 @@ class SessionFeedbackAdmin(PrivateTextAdmin):
 
 @admin.register(Unavailability)
 class UnavailabilityAdmin(PrivateTextAdmin):
-    list_display = ["user", "starts_at", "ends_at"]
+    """When someone cannot come; the reason they gave is theirs alone, so not shown."""
+
+    list_display = ["user", "kind", "starts_at", "ends_at", "weekday", "starts_time", "ends_time"]
     autocomplete_fields = ["user"]
+    exclude = ["reason"]
+
+
+@admin.register(WorkingDays)
+class WorkingDaysAdmin(PrivateTextAdmin):
+    list_display = ["user", "environment", "weekdays", "updated_at"]
+    autocomplete_fields = ["user"]
+    raw_id_fields = ["environment"]
 
 
 @admin.register(SchoolHoliday)

@@ -8,8 +8,10 @@ objects. The view asks it for the participants and the planner for the ranking.
 """
 
 import datetime
+from collections.abc import Sequence
 from typing import NamedTuple
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import Membership, Role, guessed_domain
@@ -21,6 +23,7 @@ from learning_networks.models import (
     SchoolHoliday,
     SessionStatus,
     Unavailability,
+    WorkingDays,
 )
 from learning_networks.planner import WORKING_DAYS, Closure, Participant
 from placements.models import Placement, PlacementStatus, mask_to_weekdays
@@ -42,9 +45,10 @@ def network_participants(
 
     Students come from their first active placement in the period (days on site, class
     days, its dates); a student without one has no days on site, so never counts as
-    able to come. Professionals can come on every working day. Both are busy during
-    their declared unavailability and the other sessions they are invited to that are
-    not cancelled.
+    able to come. Professionals can come on the days they work in the environment
+    (``WorkingDays``), every weekday when they have not said. Both are busy during
+    their declared unavailability (dates and weekly blocks) and the other sessions
+    they are invited to that are not cancelled.
     """
     environment = network.environment
     member_ids = list(network.memberships.values_list("user_id", flat=True))
@@ -53,11 +57,21 @@ def network_participants(
     # weighs students by domain; professionals are counted beside them): the one
     # recorded on their membership, else guessed from the organisation.
     professional_domain: dict[int, str] = {}
+    working_days: dict[int, int | None] = {}
     active: set[int] = set()
-    for membership in Membership.objects.filter(
-        environment=environment, user_id__in=member_ids, is_active=True
-    ).select_related("programme", "organisation"):
+    for membership in (
+        Membership.objects.filter(environment=environment, user_id__in=member_ids, is_active=True)
+        .select_related("programme", "organisation")
+        .annotate(
+            working_days=Subquery(
+                WorkingDays.objects.filter(
+                    user_id=OuterRef("user_id"), environment=environment
+                ).values("weekdays")[:1]
+            )
+        )
+    ):
         active.add(membership.user_id)
+        working_days[membership.user_id] = membership.working_days
         if membership.role == Role.STUDENT and membership.programme is not None:
             student_programme[membership.user_id] = membership.programme
         else:
@@ -111,12 +125,17 @@ def network_participants(
                     key=user_id,
                     programme="",
                     domain=professional_domain.get(user_id, Domain.EDUCATIONAL),
-                    on_site_days=frozenset(WORKING_DAYS),
+                    on_site_days=frozenset(_working_days(working_days.get(user_id))),
                     class_days=frozenset(),
                     busy=periods,
                 )
             )
     return participants
+
+
+def _working_days(mask: int | None) -> Sequence[int]:
+    """The weekdays a professional works: those they said, else every weekday."""
+    return WORKING_DAYS if mask is None else mask_to_weekdays(mask)
 
 
 def _busy(
@@ -130,10 +149,13 @@ def _busy(
         last_day + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
     )
     busy: dict[int, list[Interval]] = {}
-    for user_id, starts, ends in Unavailability.objects.filter(
-        user_id__in=user_ids, starts_at__lt=period_end, ends_at__gt=period_start
-    ).values_list("user_id", "starts_at", "ends_at"):
-        busy.setdefault(user_id, []).append((starts, ends))
+    # The reason is the owner's alone: the finder only learns when someone cannot come.
+    for unavailable in (
+        Unavailability.objects.filter(user_id__in=user_ids)
+        .touching(first_day, last_day)
+        .defer("reason")
+    ):
+        busy.setdefault(unavailable.user_id, []).extend(unavailable.periods(first_day, last_day))
     for user_id, starts, ends in (
         Attendance.objects.filter(
             user_id__in=user_ids,
