@@ -6,7 +6,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invitation, Membership, Role, User
-from environments.models import LearningEnvironment, OrganisationKind
+from environments.models import Domain, LearningEnvironment, Organisation, OrganisationKind
 
 # Which kinds of organisation a role belongs to; None: no organisation needed.
 ORGANISATION_KINDS_BY_ROLE: dict[str, set[str] | None] = {
@@ -15,13 +15,29 @@ ORGANISATION_KINDS_BY_ROLE: dict[str, set[str] | None] = {
     Role.SCHOOL_TRAINER: {OrganisationKind.SCHOOL},
     Role.INSTITUTE_SUPERVISOR: {OrganisationKind.INSTITUTE},
     Role.COORDINATOR: None,
+    # A teacher or social worker at a host who supervises nobody.
+    Role.COLLEAGUE: {OrganisationKind.SCHOOL, OrganisationKind.NEIGHBOURHOOD},
 }
+
+
+def _check_organisation(form: forms.Form, role: str, organisation: Any) -> None:
+    kinds = ORGANISATION_KINDS_BY_ROLE[role]
+    if kinds is None:
+        return
+    if organisation is None:
+        form.add_error("organisation", _("Choose the organisation for this role."))
+    elif organisation.kind not in kinds:
+        form.add_error(
+            "organisation",
+            _("A %(role)s cannot belong to a %(kind)s.")
+            % {"role": Role(role).label, "kind": organisation.get_kind_display()},
+        )
 
 
 class InvitationForm(forms.ModelForm):
     class Meta:
         model = Invitation
-        fields = ["email", "full_name", "role", "organisation", "programme"]
+        fields = ["email", "full_name", "role", "organisation", "programme", "domain"]
 
     def __init__(self, *args: Any, environment: LearningEnvironment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -37,6 +53,10 @@ class InvitationForm(forms.ModelForm):
             "they work for."
         )
         self.fields["programme"].help_text = _("Required for students.")
+        self.fields["domain"].help_text = _(
+            "For professionals: the domain they work in. Leave it empty to take the one "
+            "their organisation suggests; a student's programme decides theirs."
+        )
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].lower()
@@ -55,16 +75,9 @@ class InvitationForm(forms.ModelForm):
             self.add_error("programme", _("Choose the programme the student follows."))
         if role != Role.STUDENT and programme is not None:
             self.add_error("programme", _("Only students follow a programme here."))
-        kinds = ORGANISATION_KINDS_BY_ROLE[role]
-        if kinds is not None:
-            if organisation is None:
-                self.add_error("organisation", _("Choose the organisation for this role."))
-            elif organisation.kind not in kinds:
-                self.add_error(
-                    "organisation",
-                    _("A %(role)s cannot belong to a %(kind)s.")
-                    % {"role": Role(role).label, "kind": organisation.get_kind_display()},
-                )
+        if role == Role.STUDENT:
+            cleaned["domain"] = ""
+        _check_organisation(self, role, organisation)
         if email:
             if Membership.objects.filter(
                 environment=self.environment, role=role, user__email__iexact=email, is_active=True
@@ -76,6 +89,34 @@ class InvitationForm(forms.ModelForm):
                 .exists()
             ):
                 self.add_error("email", _("An invitation for this role is already waiting."))
+        return cleaned
+
+
+class MemberForm(forms.Form):
+    """A coordinator changes a professional's role, organisation and own domain."""
+
+    role = forms.ChoiceField(label=_("Role"))
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False
+    )
+    domain = forms.ChoiceField(
+        label=_("Own domain"),
+        choices=Domain.choices,
+        help_text=_("The professional domain this person works in."),
+    )
+
+    def __init__(self, *args: Any, environment: LearningEnvironment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        role = cast(forms.ChoiceField, self.fields["role"])
+        role.choices = [(r.value, r.label) for r in Role if r != Role.STUDENT]
+        organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
+        organisation.queryset = environment.organisations.order_by("kind", "name")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        role = cleaned.get("role")
+        if role:
+            _check_organisation(self, role, cleaned.get("organisation"))
         return cleaned
 
 

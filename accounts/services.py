@@ -48,6 +48,21 @@ def invitation_create(
 
 
 @transaction.atomic
+def invitation_resend(*, invitation: Invitation) -> Invitation:
+    """Send a waiting or expired invitation again, valid for another period from now
+    (the new link carries a fresh signature). An accepted or withdrawn one stays closed."""
+    from accounts.tasks import send_invitation_email
+
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        raise InvitationError("closed")
+    invitation.expires_at = timezone.now() + settings.INVITATION_MAX_AGE
+    invitation.save(update_fields=["expires_at"])
+    send_invitation_email.delay_on_commit(invitation.pk)
+    return invitation
+
+
+@transaction.atomic
 def invitation_revoke(*, invitation: Invitation) -> None:
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()

@@ -16,6 +16,11 @@ urlpatterns = [
         views.invitation_revoke_view,
         name="invitation_revoke",
     ),
+    path(
+        "leeromgevingen/<int:pk>/uitnodigingen/<int:invitation_pk>/opnieuw-versturen/",
+        views.invitation_resend_view,
+        name="invitation_resend",
+    ),
     path("uitnodiging/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("taal/", views.set_language, name="language"),
     path("account/sessies/", views.session_list, name="sessions"),

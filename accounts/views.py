@@ -29,6 +29,7 @@ from accounts.services import (
     invitation_accept_existing_user,
     invitation_accept_new_user,
     invitation_create,
+    invitation_resend,
     invitation_revoke,
     user_session_end,
 )
@@ -94,6 +95,24 @@ def invitation_revoke_view(request: AuthedRequest, pk: int, invitation_pk: int) 
     invitation_revoke(invitation=invitation)
     messages.success(request, _("The invitation has been withdrawn."))
     return redirect("accounts:invitation_list", pk=environment.pk)
+
+
+@require_POST
+def invitation_resend_view(request: AuthedRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    """Send a waiting or expired invitation again; back to the page it was sent from."""
+    environment = environment_for(request.user, pk, manage=True)
+    invitation = get_object_or_404(environment.invitations, pk=invitation_pk)
+    try:
+        invitation_resend(invitation=invitation)
+    except InvitationError:
+        messages.error(
+            request, _("This invitation was accepted or withdrawn: it cannot be sent again.")
+        )
+    else:
+        messages.success(
+            request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
+        )
+    return redirect(safe_next(request, reverse("accounts:invitation_list", args=[environment.pk])))
 
 
 @never_cache

@@ -168,7 +168,15 @@ REGISTRY: list[PersonalData] = [
         "accounts.Membership",
         owner="user",
         erasure=Erasure.DELETE,
-        export=("environment", "role", "organisation", "programme", "is_active", "created_at"),
+        export=(
+            "environment",
+            "role",
+            "organisation",
+            "programme",
+            "domain",
+            "is_active",
+            "created_at",
+        ),
     ),
     PersonalData(
         "accounts.Invitation",

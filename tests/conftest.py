@@ -160,6 +160,7 @@ class Cast:
     outsider: Any
     other_coordinator: Any
     bystander: Any
+    colleague: Any
     placement: Any
     network: Any
     session: Any
@@ -176,6 +177,7 @@ def cast(db: None) -> Cast:
     - outsider: a student of another environment;
     - other_coordinator: coordinates the other environment;
     - bystander: a practice supervisor in the environment, not assigned to the student;
+    - colleague: a teacher at the school who supervises nobody and is in no network;
     - placement: the student's active placement, its hours signed off by the supervisor;
     - network: the environment's learning network; the student is a member, the supervisor
       is in the core team (the bystander is not in it);
@@ -235,6 +237,14 @@ def cast(db: None) -> Cast:
         environment=environment,
         role=Role.PRACTICE_SUPERVISOR,
         organisation=neighbourhood,
+    )
+    colleague = UserFactory(email="colleague@example.org", full_name="Kees Collega")
+    MembershipFactory(
+        user=colleague,
+        environment=environment,
+        role=Role.COLLEAGUE,
+        organisation=school,
+        domain=Domain.EDUCATIONAL,
     )
     from placements.models import Placement, SupervisionAssignment
 
@@ -308,6 +318,7 @@ def cast(db: None) -> Cast:
         outsider=outsider,
         other_coordinator=other_coordinator,
         bystander=bystander,
+        colleague=colleague,
         placement=placement,
         network=network,
         session=session,

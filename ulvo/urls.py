@@ -28,6 +28,8 @@ urlpatterns = [
     # begeleiding/, begeleidingsgesprekken/, uren/, stages/<pk>/begeleiding/,
     # …/begeleiding/, …/afspraken/, …/uren/
     path("", include("supervision.urls")),
+    # …/mensen/ (the coordinator's people page: it ends supervision and network seats)
+    path("", include("supervision.people_urls")),
     # reflecties/, leeruitkomsten/, bewijs/, …/leeruitkomsten/
     path("", include("reflections.urls")),
     # …/dashboard/, …/organisaties/, netwerken/<pk>/dashboard/

@@ -10,8 +10,12 @@ COORDINATE = statuses(
     student=403, supervisor=403, bystander=403, outsider=404, other_coordinator=404
 )
 # The school's view: its own people (the supervisor is a school trainer there) and
-# the coordinators; the neighbourhood organisation's bystander and the student 403.
-ORGANISATION = statuses(student=403, bystander=403, outsider=404, other_coordinator=404)
+# the coordinators; the neighbourhood organisation's bystander and the student 403. The
+# colleague, a teacher at the school, sees their own organisation's host view (counts
+# below 5 suppressed, no student by name).
+ORGANISATION = statuses(
+    student=403, bystander=403, colleague=200, outsider=404, other_coordinator=404
+)
 # A network's figures: its core team (the supervisor) and the coordinators; a member
 # outside the core team 403; people outside the network 404.
 CORE_TEAM = statuses(student=403, bystander=404, outsider=404, other_coordinator=404)

@@ -20,16 +20,22 @@ AUTHOR_ONLY = {**READ, "supervisor": 404}
 AUTHOR_WRITE = {**READ, "student": 302, "supervisor": 403}
 # Outcomes: every member reads; coordinators and the core team (the supervisor) manage.
 OUTCOMES_READ = statuses(outsider=404, other_coordinator=404)
-OUTCOMES_MANAGE = {**OUTCOMES_READ, "student": 403, "bystander": 403}
+OUTCOMES_MANAGE = {**OUTCOMES_READ, "student": 403, "bystander": 403, "colleague": 403}
 OUTCOMES_MANAGE_WRITE = {**OUTCOMES_MANAGE, "supervisor": 302, "coordinator": 302}
 # Anyone may write a reflection in an environment they belong to; the outsiders'
 # memberships are elsewhere, so the chosen environment is refused (422).
 WRITE_ANY = statuses(
-    student=302, supervisor=302, bystander=302, coordinator=302, outsider=422, other_coordinator=422
+    student=302,
+    supervisor=302,
+    bystander=302,
+    colleague=302,
+    coordinator=302,
+    outsider=422,
+    other_coordinator=422,
 )
 AUTOSAVE_ANY = {
     **WRITE_ANY,
-    **dict.fromkeys(["student", "supervisor", "bystander", "coordinator"], 200),
+    **dict.fromkeys(["student", "supervisor", "bystander", "colleague", "coordinator"], 200),
 }
 
 
@@ -169,7 +175,14 @@ CASES = [
     Case(
         "reflections:evidence_add",
         # Only the author can link the reflection: for other members it is not theirs.
-        {**OUTCOMES_READ, "student": 302, "supervisor": 422, "bystander": 422, "coordinator": 422},
+        {
+            **OUTCOMES_READ,
+            "student": 302,
+            "supervisor": 422,
+            "bystander": 422,
+            "colleague": 422,
+            "coordinator": 422,
+        },
         method="post",
         setup=make_outcome,
         args=setup_pk,
@@ -188,7 +201,7 @@ ALLOWED_WRITES = {
     *{
         (name, role)
         for name in ("reflections:create", "reflections:autosave")
-        for role in ("student", "supervisor", "bystander", "coordinator")
+        for role in ("student", "supervisor", "bystander", "colleague", "coordinator")
     },
     ("reflections:edit", "student"),
     ("reflections:delete", "student"),

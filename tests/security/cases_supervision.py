@@ -63,7 +63,9 @@ NOTE_WRITE = statuses(
 )
 NOTE_ADD = {**NOTE_WRITE, "coordinator": 403}
 # Own hours: supervisors and core-team members log; students and coordinators 403.
-LOG_TIME = statuses(student=403, coordinator=403, outsider=404, other_coordinator=404)
+LOG_TIME = statuses(
+    student=403, coordinator=403, colleague=403, outsider=404, other_coordinator=404
+)
 # One's own logged time: nobody else knows it exists.
 OWN_TIME = statuses(
     student=404, bystander=404, coordinator=404, outsider=404, other_coordinator=404

@@ -8,6 +8,9 @@ Roles, relative to the cast's environment (tests/conftest.py):
 - anonymous;
 - student: the placement's student; supervisor: signs off its hours;
 - bystander: a practice supervisor in the environment, not assigned to the placement;
+- colleague: a teacher at the school who supervises nobody and is in no network: sees
+  the environment page and the agenda, nothing about students (unless a case says
+  otherwise, whatever the bystander may not, nor may the colleague);
 - coordinator: manages the environment;
 - outsider: a student of another environment;
 - other_coordinator: manages another environment (rights there, none here).
@@ -24,6 +27,7 @@ ROLES = [
     "student",
     "supervisor",
     "bystander",
+    "colleague",
     "coordinator",
     "outsider",
     "other_coordinator",
@@ -45,10 +49,13 @@ PROJECT_APPS = (
 
 
 def statuses(**overrides: int) -> dict[str, int]:
-    """Expected statuses: members 200 unless overridden."""
+    """Expected statuses: members 200 unless overridden; the colleague as the bystander
+    unless overridden."""
     base = dict.fromkeys(ROLES, 200)
     base["anonymous"] = LOGIN
     base.update(overrides)
+    if "colleague" not in overrides:
+        base["colleague"] = base["bystander"]
     return base
 
 

@@ -200,7 +200,7 @@ MANAGE = statuses(
 )
 
 # Editing one placement: hidden from those who cannot see it.
-MANAGE_PLACEMENT = {**MANAGE, "bystander": 404}
+MANAGE_PLACEMENT = {**MANAGE, "bystander": 404, "colleague": 404}
 
 CASES += [
     Case("placements:list", statuses()),
@@ -364,6 +364,7 @@ ALLOWED_WRITES = {
     ("accounts:language", "outsider"),
     ("accounts:language", "other_coordinator"),
     ("accounts:language", "bystander"),
+    ("accounts:language", "colleague"),
     ("placements:entry_create", "student"),
     ("placements:entry_edit", "student"),
     ("placements:entry_delete", "student"),
