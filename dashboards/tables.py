@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -74,6 +74,26 @@ def cell_text(value: Any) -> str:
         # The type is part of the key: 1, 1.0 and Decimal(1) are equal as keys.
         return _plain_text(get_language() or "", kind.__name__, value)
     return cell(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_date(language: str, value: datetime.date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def date_text(value: datetime.date) -> str:
+    """``{{ value|date:"SHORT_DATE_FORMAT" }}``, remembered per language: the placements
+    of a list mostly start and end on the same few days."""
+    return _short_date(get_language() or "", value)
+
+
+def datetime_text(value: datetime.datetime) -> str:
+    """``{{ value|date:"SHORT_DATETIME_FORMAT" }}`` in the current time zone: the day
+    as :func:`date_text` and the time after it, where the format is made that way."""
+    local = timezone.localtime(value)
+    if get_format("SHORT_DATETIME_FORMAT") == f"{get_format('SHORT_DATE_FORMAT')} H:i":
+        return f"{date_text(local.date())} {local:%H:%M}"
+    return date_format(local, "SHORT_DATETIME_FORMAT")
 
 
 @dataclass

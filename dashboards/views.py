@@ -27,6 +27,8 @@ from dashboards.tables import (
     FigureTable,
     Row,
     cell_text,
+    date_text,
+    datetime_text,
     environment_tables,
     session_tables,
     usefulness_table,
@@ -223,8 +225,8 @@ class PlacementLine:
     level: str
     domain: str
     hosts: str
-    start_date: datetime.date
-    end_date: datetime.date
+    start_date: str
+    end_date: str
     days: str
 
 
@@ -243,8 +245,8 @@ def _placement_lines(items: list[Any]) -> list[PlacementLine]:
             level=levels[p.programme.level],
             domain=domains[p.programme.domain],
             hosts=", ".join(host.name for host in p.hosts),
-            start_date=p.start_date,
-            end_date=p.end_date,
+            start_date=date_text(p.start_date),
+            end_date=date_text(p.end_date),
             days=", ".join(weekdays[day] for day in p.days_on_site),
         )
         for p in items
@@ -289,7 +291,7 @@ def _session_rows(environment: LearningEnvironment, period: figures.Period, data
 class SessionLine:
     url: str
     theme: str
-    starts_at: datetime.datetime
+    starts_at: str
     kind: str
     network: str
     invited: str
@@ -303,7 +305,7 @@ def _session_lines(items: list[dict[str, Any]]) -> list[SessionLine]:
         SessionLine(
             url=url(row["pk"]),
             theme=row["theme"],
-            starts_at=row["starts_at"],
+            starts_at=datetime_text(row["starts_at"]),
             kind=kinds[row["kind"]],
             network=row["network__name"],
             invited=cell_text(row["invited"] or 0),
