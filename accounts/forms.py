@@ -20,7 +20,7 @@ ORGANISATION_KINDS_BY_ROLE: dict[str, set[str] | None] = {
 }
 
 
-def _check_organisation(form: forms.Form, role: str, organisation: Any) -> None:
+def _check_organisation(form: forms.BaseForm, role: str, organisation: Any) -> None:
     kinds = ORGANISATION_KINDS_BY_ROLE[role]
     if kinds is None:
         return
