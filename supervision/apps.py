@@ -8,8 +8,11 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from supervision.home_cache import supervisors_of
-        from ulvo.lib.home_tokens import home_students_lookup
+        from supervision.tasks import refresh_soon
+        from ulvo.lib.home_tokens import home_refresh_with, home_students_lookup
 
         # Services below this app forget their students' supervisors' home pages
-        # (``home_forget_students``); who those supervisors are is known here.
+        # (``home_forget_students``); who those supervisors are is known here, and
+        # the pages are built again in the background.
         home_students_lookup(supervisors_of)
+        home_refresh_with(refresh_soon)

@@ -4,6 +4,12 @@
 dataclasses of ids, names, dates, counts and choices. It words nothing and links
 nothing: templates/supervision/home.html does both, and keeps the rendered page until
 something on it changes (supervision/home_cache.py).
+
+The rendered page is kept per browser session (its forms carry the browser's CSRF
+token), so it cannot be made ahead. The plain result can: :func:`home_kept` keeps it
+per supervisor under the same tokens, and :func:`home_refresh` (a task queued when
+``ulvo.lib.home_tokens`` forgets a supervisor's page, supervision/tasks.py) builds it
+again at once, so the next visit after a change only renders it.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ import datetime
 from dataclasses import dataclass, replace
 from itertools import groupby
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Count,
@@ -39,6 +47,7 @@ from placements.models import (
 from reflections.models import Reflection
 from supervision.access import time_environments
 from supervision.models import MeetingNote
+from ulvo.lib.home_tokens import home_tokens
 
 # Attendance at the last few sessions held says more than a rate over the whole year.
 RECENT_SESSIONS = 4
@@ -50,6 +59,8 @@ WEEKS_INLINE = 3
 EXCERPT_CHARS = 240
 # Placements that are over leave the home (their weeks stay in the sign-off queue).
 ON_THE_HOME = [PlacementStatus.PLANNED, PlacementStatus.ACTIVE]
+# Part of the key of a supervisor's plain result (see home_kept).
+_KEPT = "ulvo:home:v1:data"
 
 
 @dataclass(frozen=True)
@@ -341,3 +352,47 @@ def _recent_attendance(
         )
         for student_pk, rows in groupby(ranked, key=lambda row: row[0])
     }
+
+
+def home_kept_seconds() -> int:
+    """Half the rendered page's time (supervision/home_cache.py), so what time alone
+    changes (a session that has just ended) shows at most one and a half times that
+    late; 0 (the test settings) keeps nothing. Every change forgets it at once."""
+    return int(getattr(settings, "ULVO_SUPERVISOR_HOME_CACHE_SECONDS", 300)) // 2
+
+
+def _kept_key(user_id: int) -> str:
+    """The key of the supervisor's plain result under their current tokens. Missing
+    tokens are set here, before the caller reads the database (ulvo.lib.home_tokens)."""
+    mine, everyone = home_tokens(user_id)
+    return f"{_KEPT}:{user_id}:{mine}:{everyone}"
+
+
+def home_kept(user: User) -> SupervisorHome:
+    """:func:`home_for`, from the cache when it was built (or refreshed) since the last
+    change: the page is then rendered without a query of its own."""
+    seconds = home_kept_seconds()
+    if seconds <= 0:
+        return home_for(user)
+    key = _kept_key(user.pk)
+    home = cache.get(key)
+    if home is None:
+        home = home_for(user)
+        cache.set(key, home, seconds)
+    return home
+
+
+def home_refresh(user_ids: list[int]) -> int:
+    """Build these supervisors' plain results again after a change (their tokens were
+    just forgotten), so their next visit is served without the queries. Returns how
+    many were built."""
+    seconds = home_kept_seconds()
+    if seconds <= 0:
+        return 0
+    built = 0
+    for user in User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"):
+        # The key first: a change committed while this runs forgets the tokens again.
+        key = _kept_key(user.pk)
+        cache.set(key, home_for(user), seconds)
+        built += 1
+    return built

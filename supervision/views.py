@@ -42,7 +42,7 @@ from supervision.forms import (
     PeriodForm,
     TimeLogForm,
 )
-from supervision.home import home_for
+from supervision.home import home_kept
 from supervision.models import MeetingNote, ResponsibilityAgreement, TimeKind, TimeLog
 from supervision.services import (
     agreement_save,
@@ -256,7 +256,7 @@ def supervisor_home(request: AuthedRequest) -> HttpResponse:
     of queries (supervision/home.py)."""
     user = request.user
     context = {
-        "home": SimpleLazyObject(lambda: home_for(user)),
+        "home": SimpleLazyObject(lambda: home_kept(user)),
         "home_key": home_cache.page_key(user.pk, get_language()),
         "home_seconds": home_cache.seconds(),
     }

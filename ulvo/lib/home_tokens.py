@@ -18,7 +18,9 @@ under a token that outlives it.
 The functions live this low so that every service that changes what a page shows can
 say so in its body, whatever its layer. Which supervisors' pages show a student is
 known higher up (the placements and their supervision): the supervision app hands
-that look-up down when the apps are ready (:func:`home_students_lookup`).
+that look-up down when the apps are ready (:func:`home_students_lookup`), and with it
+what to do once a supervisor's page is forgotten (:func:`home_refresh_with`: queue a
+task that builds it again, so the next visit does not wait for the database).
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ GLOBAL_TOKEN = "ulvo:home:v1:all"
 # Student ids → the ids of the supervisors whose home pages show them.
 SupervisorsOf = Callable[[set[int]], Iterable[int]]
 _supervisors_of: SupervisorsOf | None = None
+# Supervisor ids whose pages were just forgotten → build them again (or not).
+Refresh = Callable[[set[int]], None]
+_refresh: Refresh | None = None
 
 
 def supervisor_token(user_id: int) -> str:
@@ -60,11 +65,25 @@ def home_students_lookup(lookup: SupervisorsOf) -> None:
     _supervisors_of = lookup
 
 
+def home_refresh_with(refresh: Refresh) -> None:
+    """Declare what follows forgetting supervisors' pages (called once, when the apps
+    are ready)."""
+    global _refresh
+    _refresh = refresh
+
+
+def _forget(supervisors: set[int]) -> None:
+    if supervisors:
+        cache.delete_many([supervisor_token(pk) for pk in supervisors])
+        if _refresh is not None:
+            _refresh(supervisors)
+
+
 def home_forget_supervisors(user_ids: Iterable[int | None]) -> None:
     """These supervisors' pages are out of date once the current transaction commits."""
-    keys = {supervisor_token(pk) for pk in user_ids if pk is not None}
-    if keys:
-        transaction.on_commit(lambda: cache.delete_many(list(keys)))
+    supervisors = {pk for pk in user_ids if pk is not None}
+    if supervisors:
+        transaction.on_commit(lambda: _forget(supervisors))
 
 
 def home_forget_students(student_ids: Iterable[int | None]) -> None:
@@ -77,12 +96,7 @@ def home_forget_students(student_ids: Iterable[int | None]) -> None:
     if lookup is None:
         raise RuntimeError("No look-up of the students' supervisors was declared.")
 
-    def forget() -> None:
-        keys = [supervisor_token(pk) for pk in set(lookup(students))]
-        if keys:
-            cache.delete_many(keys)
-
-    transaction.on_commit(forget)
+    transaction.on_commit(lambda: _forget(set(lookup(students))))
 
 
 def home_forget_everyone() -> None:
