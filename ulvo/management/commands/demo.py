@@ -37,6 +37,7 @@ from environments.models import (
     ProgrammeTarget,
     Region,
 )
+from learning_networks.availability_demo import create_demo_availability
 from learning_networks.demo import create_demo_networks, print_session_hints
 from notifications.demo import create_demo_notifications
 from placements.demo import create_demo_placements, print_signoff_hints
@@ -407,6 +408,7 @@ class Command(BaseCommand):
                 environments = world.environments.values()
                 create_demo_placements(environments=environments, stdout=self.stdout)
                 create_demo_networks(environments=environments, stdout=self.stdout)
+                create_demo_availability(environments=environments, stdout=self.stdout)
                 create_demo_supervision(environments=environments, stdout=self.stdout)
                 create_demo_reflections(environments=environments, stdout=self.stdout)
                 create_demo_notifications(environments=environments, stdout=self.stdout)
