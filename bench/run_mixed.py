@@ -496,9 +496,11 @@ def phases(args: argparse.Namespace) -> list[dict[str, Any]]:
         {"name": "minimal-2", **minimal},
         {"name": "mix-flushed", **mix, "flush_every": args.flush_every},
         {"name": "minimal-3", **minimal},
-        {"name": "own-minimal-1", **one, "weights": {"minimal": 1}, "duration": args.own_duration},
     ]
-    for name in OWN:
+    own_minimal = {**one, "weights": {"minimal": 1}, "duration": args.own_minimal_duration}
+    # Minimal phases between the types: each type's ratio is against the two around it.
+    plan.append({"name": "own-minimal-0", **own_minimal})
+    for number, name in enumerate(OWN, start=1):
         phase = {"name": f"own-{name}", **one, "weights": {name: 1}, "duration": args.own_duration}
         if name == "dashboard_cold":
             phase["before_each"] = "flush"
@@ -508,9 +510,7 @@ def phases(args: argparse.Namespace) -> list[dict[str, Any]]:
             # Cached pages' own cost: a few users' pages, filled in the warm-up.
             phase.update(variants=CACHED_VARIANTS, prime=True)
         plan.append(phase)
-    plan.append(
-        {"name": "own-minimal-2", **one, "weights": {"minimal": 1}, "duration": args.own_duration}
-    )
+        plan.append({"name": f"own-minimal-{number}", **own_minimal})
     return plan
 
 
@@ -580,7 +580,9 @@ def analyse(output: dict[str, Any], counts: dict[str, Any]) -> dict[str, Any]:
         return rows
 
     result: dict[str, Any] = {"minimal": {}}
-    for name in ("minimal-1", "minimal-2", "minimal-3", "own-minimal-1", "own-minimal-2"):
+    minimal_names = ["minimal-1", "minimal-2", "minimal-3"]
+    minimal_names += [f"own-minimal-{number}" for number in range(len(OWN) + 1)]
+    for name in minimal_names:
         phase = by_name[name]
         result["minimal"][name] = {
             **figures(phase["latencies_ms"].get("minimal", []), phase["seconds"]),
@@ -604,15 +606,22 @@ def analyse(output: dict[str, Any], counts: dict[str, Any]) -> dict[str, Any]:
             "flushes": phase["flushes"],
             "error_samples": phase["error_samples"],
         }
-    base = minimal_p50("own-minimal-1", "own-minimal-2")
     own: dict[str, Any] = {}
     samples: dict[str, Any] = {}
-    for name in OWN:
+    bases = []
+    for number, name in enumerate(OWN):
         phase = by_name[f"own-{name}"]
+        base = minimal_p50(f"own-minimal-{number}", f"own-minimal-{number + 1}")
+        bases.append(base)
         own.update(table(phase, base, [name]))
+        own[name]["minimal_p50_ms"] = round(base, 2)
         if phase["error_samples"]:
             samples[name] = phase["error_samples"]
-    result["own"] = {"minimal_p50_ms": round(base, 2), "types": own, "error_samples": samples}
+    result["own"] = {
+        "minimal_p50_ms": round(statistics.fmean(bases), 2),
+        "types": own,
+        "error_samples": samples,
+    }
     return result
 
 
@@ -687,7 +696,10 @@ def report(result: dict[str, Any], judged: dict[str, Any]) -> str:
         if part["error_samples"]:
             lines.append(f"errors: {json.dumps(part['error_samples'], ensure_ascii=False)[:1500]}")
     own = result["own"]
-    lines.append(f"\nOwn cost, one connection (minimal p50 {own['minimal_p50_ms']} ms):")
+    lines.append(
+        f"\nOwn cost, one connection (minimal p50 {own['minimal_p50_ms']} ms on average; each "
+        "type against the minimal phases just before and after it):"
+    )
     lines += format_rows(own["types"])
     if own["error_samples"]:
         lines.append(f"errors: {json.dumps(own['error_samples'], ensure_ascii=False)[:1500]}")
@@ -696,7 +708,15 @@ def report(result: dict[str, Any], judged: dict[str, Any]) -> str:
         + ", ".join(
             f"{name} p50 {row['p50_ms']} ms ({row['rps']} req/s)"
             for name, row in result["minimal"].items()
+            if not name.startswith("own-")
         )
+        + "; at one connection p50 "
+        + ", ".join(
+            f"{row['p50_ms']:.0f}"
+            for name, row in result["minimal"].items()
+            if name.startswith("own-")
+        )
+        + " ms"
     )
     lines.append("")
     for name, verdict in judged.items():
@@ -724,6 +744,12 @@ def main() -> int:
     parser.add_argument("--mix-duration", type=float, default=60, help="seconds per mix run")
     parser.add_argument("--minimal-duration", type=float, default=10)
     parser.add_argument("--own-duration", type=float, default=8, help="seconds per own-cost type")
+    parser.add_argument(
+        "--own-minimal-duration",
+        type=float,
+        default=4,
+        help="seconds of the minimal page at one connection between the own-cost types",
+    )
     parser.add_argument("--warmup", type=float, default=3, help="seconds before each phase")
     parser.add_argument("--flush-every", type=float, default=5, help="seconds between flushes")
     parser.add_argument("--students-per-environment", type=int, default=8)
@@ -784,7 +810,8 @@ def main() -> int:
 
             server = harness.Gunicorn(env, args.workers)
             print(f"gunicorn: {args.workers} sync workers on {harness.HOST}:{server.port}")
-            server.start()
+            # Generous: on a busy machine the workers take a while to import Django.
+            server.start(timeout=180)
             check_through_server(server.port, users, types)
             warning = harness.busy_machine_warning(len(os.sched_getaffinity(0)))
             if warning:
