@@ -15,6 +15,7 @@ again at once, so the next visit after a change only renders it.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, replace
 from itertools import groupby
 
@@ -134,6 +135,12 @@ class Supervisee:
     @property
     def waiting_more(self) -> int:
         return self.waiting_count - (self.waiting_reflection is not None)
+
+    @property
+    def card_key(self) -> str:
+        """A digest of everything the card shows: the key of its rendered HTML, which
+        therefore never needs forgetting (home.html)."""
+        return hashlib.blake2b(repr(self).encode(), digest_size=16).hexdigest()
 
     @property
     def needs_action(self) -> bool:

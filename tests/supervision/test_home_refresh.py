@@ -2,6 +2,7 @@
 (supervision/tasks.py; the tasks run eagerly in the tests), so the next visit reads
 no table of its own, and what it shows is what a visit would have built."""
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
@@ -13,8 +14,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import Role
+from environments.models import Domain
+from placements.models import SupervisionAssignment, SupervisionRole
 from placements.services import week_approve
 from supervision.home import home_for, home_kept, home_refresh
+from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.placements.factories import PlacementFactory
 from tests.supervision.steps import share_reflection, submit_week
 
 HOME = reverse("supervision:home")
@@ -89,3 +95,55 @@ def test_switched_off_nothing_is_built(cast: Any, settings: Any) -> None:
     with CaptureQueriesContext(connection) as captured:
         home_kept(cast.supervisor)
     assert "reflections_reflection" in " ".join(q["sql"] for q in captured.captured_queries)
+
+
+def respond_token(html: str, reflection: Any) -> str:
+    action = re.escape(reverse("reflections:feedback_add", args=[reflection.pk]))
+    [token] = re.findall(
+        rf'action="{action}".*?name="csrfmiddlewaretoken" value="([^"]+)"', html, flags=re.S
+    )
+    return token
+
+
+def test_a_card_that_did_not_change_is_not_rendered_again(
+    cast: Any, client: Client, commit: Commit
+) -> None:
+    """Each card is kept under what it shows: when another student's card changes, the
+    page is built again but this card is the one kept (its form's CSRF token, masked
+    afresh at every rendering, is the same); when it changes itself, it is new."""
+    other = UserFactory(full_name="Otto Ander")
+    MembershipFactory(
+        user=other, environment=cast.environment, role=Role.STUDENT, programme=cast.pabo
+    )
+    placement = PlacementFactory(
+        environment=cast.environment, programme=cast.pabo, school=cast.school, student=other
+    )
+    SupervisionAssignment.objects.create(
+        placement=placement,
+        supervisor=cast.supervisor,
+        role=SupervisionRole.SCHOOL_TRAINER,
+        domain=Domain.EDUCATIONAL,
+        signs_off=True,
+    )
+    reflection = share_reflection(cast.student, cast.environment, "Wacht op reactie.")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.supervisor)
+    first = respond_token(client.get(HOME).content.decode(), reflection)
+
+    with commit():
+        week = submit_week(cast, placement)
+    html = client.get(HOME).content.decode()
+    assert week.get_absolute_url() in html
+    assert respond_token(html, reflection) == first
+
+    with commit():
+        share_reflection(cast.student, cast.environment, "Nog een.")
+    html = client.get(HOME).content.decode()
+    again = respond_token(html, reflection)
+    assert again != first
+    # The kept form is one the browser can send.
+    response = client.post(
+        reverse("reflections:feedback_add", args=[reflection.pk]),
+        {"csrfmiddlewaretoken": again, "text": "Mooi gezien.", "next": HOME},
+    )
+    assert response.status_code == 302
