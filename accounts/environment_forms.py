@@ -113,8 +113,9 @@ class OrganisationCreateForm(forms.ModelForm):
             ),
         ]
         subtype.help_text = _("A type that belongs to the kind chosen above.")
-        self.fields["address"].widget.attrs["autocomplete"] = "street-address"
-        self.fields["contact_email"].widget.attrs["autocomplete"] = "off"
+        # Someone else's details: the browser's own (the coordinator's) do not fit.
+        for name in ("address", "contact_name", "contact_email"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
