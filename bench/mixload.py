@@ -21,10 +21,14 @@ once); an empty pool is an error.
 the phase; ``before_each`` runs before every request, outside its timing: "flush"
 empties that database, "invalidate" deletes the variant's ``invalidate`` keys.
 
+``morning`` (a list of pages: user, path, expect) is opened once before the phases, not
+measured, so that every user who will post has its CSRF token (as after opening the
+app in the morning); a user without one still fetches it first.
+
 Every response that is not as expected counts as an error of its type (the first
 few are kept, with the body's start); the run goes on.
 
-Spec: {"host", "port", "timeout", "seed", "redis_url",
+Spec: {"host", "port", "timeout", "seed", "redis_url", "morning"?, "morning_connections"?,
 "users": {user: {"headers": {...}}},
 "types": {type: {"kind": "get"|"post"|"approve", "variants": [variant, ...]}},
 "phases": [{"name", "connections", "warmup", "duration", "weights": {type: weight},
@@ -280,10 +284,60 @@ def drive_phase(run: Run, phase: dict[str, Any], seed: int) -> dict[str, Any]:
     }
 
 
+def morning(run: Run, pages: list[dict[str, Any]], connections: int) -> dict[str, Any]:
+    """Every user who will post opens the page with their form first (not measured): the
+    browser has its CSRF token before the day's load starts."""
+    queue = list(pages)
+    lock = threading.Lock()
+    errors: list[str] = []
+    started = time.perf_counter()
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection(run.host, run.port, timeout=run.timeout)
+        try:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    page = queue.pop()
+                headers = run.users[page["user"]]["headers"]
+                try:
+                    status, location, data = send(conn, "GET", page["path"], headers)
+                except (OSError, http.client.HTTPException) as error:
+                    conn.close()
+                    errors.append(f"{page['path']}: {type(error).__name__}: {error}")
+                    continue
+                problem = check({"status": 200}, status, location, data, page["expect"])
+                found = TOKEN.search(data)
+                if problem or not found:
+                    errors.append(f"{page['path']}: {problem or 'no CSRF token'}")
+                    continue
+                run.tokens[page["user"]] = (found.group(1) or found.group(2)).decode()
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {
+        "requests": len(pages),
+        "errors": len(errors),
+        "error_samples": errors[:KEEP_ERRORS],
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
 def main() -> int:
     spec = json.load(sys.stdin)
     run = Run(spec)
     results = []
+    opened = None
+    if spec.get("morning"):
+        print(f"  morning: {len(spec['morning'])} users open their page", file=sys.stderr, end="")
+        opened = morning(run, spec["morning"], int(spec.get("morning_connections", 8)))
+        print(f": {opened['seconds']} s, {opened['errors']} errors", file=sys.stderr, flush=True)
     for number, phase in enumerate(spec["phases"], start=1):
         print(
             f"  load {number:>2}/{len(spec['phases'])}: {phase['name']:<18} "
@@ -302,7 +356,7 @@ def main() -> int:
             file=sys.stderr,
             flush=True,
         )
-    json.dump({"phases": results, "approved": run.used}, sys.stdout)
+    json.dump({"phases": results, "approved": run.used, "morning": opened}, sys.stdout)
     return 0
 
 

@@ -270,7 +270,13 @@ def build(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any], dic
     )
     from accounts.models import User
 
-    supervisors = list(User.objects.filter(pk__in=list(signing)).order_by("pk"))
+    supervisors = []
+    for environment in environments:
+        supervisors += list(
+            User.objects.filter(
+                pk__in=signing.filter(placement__environment=environment),
+            ).order_by("pk")[: args.supervisors_per_environment]
+        )
     queue_url = reverse("placements:signoff_queue")
     for account in supervisors:
         name = user("supervisor", account)
@@ -369,6 +375,12 @@ def build(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any], dic
             types["drill"]["variants"].append(
                 {"user": name, "path": path, "expect": [environment.name, "<caption>"]}
             )
+    # The pages whose forms the users will post, opened before the load (their tokens).
+    morning = [variant["token_from"] for variant in types["log"]["variants"]]
+    morning += [
+        {"user": variant["user"], "path": variant["path"], "expect": variant["expect"]}
+        for variant in types["queue"]["variants"]
+    ]
     empty = [name for name, kind in types.items() if not kind["variants"]]
     if empty:
         raise harness.BenchError(f"no users for {', '.join(empty)}: seed more (--scale)")
@@ -380,7 +392,7 @@ def build(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any], dic
         "approvable_weeks": len(types["approve"]["variants"]),
         "dashboard_urls": len({v["path"] for v in types["dashboard"]["variants"]}),
     }
-    return users, types, {"sessions": sessions, "facts": facts}
+    return users, types, {"sessions": sessions, "facts": facts, "morning": morning}
 
 
 # --- In-process checks and query counts -------------------------------------------------
@@ -515,10 +527,16 @@ def phases(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 
 def drive(
-    server: harness.Gunicorn, args: argparse.Namespace, users: dict[str, Any], types: dict[str, Any]
+    server: harness.Gunicorn,
+    args: argparse.Namespace,
+    users: dict[str, Any],
+    types: dict[str, Any],
+    morning: list[dict[str, Any]],
 ) -> dict[str, Any]:
     plan = phases(args)
     spec = {
+        "morning": morning,
+        "morning_connections": args.connections,
         "host": harness.HOST,
         "port": server.port,
         "timeout": args.timeout,
@@ -529,6 +547,7 @@ def drive(
         "phases": plan,
     }
     budget = sum(p["warmup"] + p["duration"] + args.timeout * 3 + 10 for p in plan) + 60
+    budget += len(morning) * args.timeout / args.connections
     completed = subprocess.run(
         [sys.executable, str(harness.BENCH / "mixload.py")],
         input=json.dumps(spec).encode(),
@@ -579,7 +598,7 @@ def analyse(output: dict[str, Any], counts: dict[str, Any]) -> dict[str, Any]:
             rows[name] = row
         return rows
 
-    result: dict[str, Any] = {"minimal": {}}
+    result: dict[str, Any] = {"minimal": {}, "morning": output.get("morning") or {}}
     minimal_names = ["minimal-1", "minimal-2", "minimal-3"]
     minimal_names += [f"own-minimal-{number}" for number in range(len(OWN) + 1)]
     for name in minimal_names:
@@ -643,6 +662,7 @@ def verdicts(result: dict[str, Any]) -> dict[str, Any]:
     )
     errors += sum(row["errors"] for row in result["own"]["types"].values())
     errors += sum(row["errors"] for row in result["minimal"].values())
+    errors += result["morning"].get("errors", 0)
     out["errors"] = {"errors": errors, "target": 0, "met": errors == 0}
     return out
 
@@ -718,6 +738,12 @@ def report(result: dict[str, Any], judged: dict[str, Any]) -> str:
         )
         + " ms"
     )
+    opened = result["morning"]
+    if opened:
+        lines.append(
+            f"Morning (pages with forms opened first, not measured): {opened['requests']} in "
+            f"{opened['seconds']} s, {opened['errors']} errors {opened['error_samples'] or ''}"
+        )
     lines.append("")
     for name, verdict in judged.items():
         if "ratio_p50" in verdict:
@@ -753,6 +779,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=3, help="seconds before each phase")
     parser.add_argument("--flush-every", type=float, default=5, help="seconds between flushes")
     parser.add_argument("--students-per-environment", type=int, default=8)
+    parser.add_argument("--supervisors-per-environment", type=int, default=4)
     parser.add_argument("--timeout", type=float, default=30)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
@@ -817,7 +844,7 @@ def main() -> int:
             if warning:
                 print(warning)
             load_before = harness.load_average()
-            output = drive(server, args, users, types)
+            output = drive(server, args, users, types, extra["morning"])
             load_after = harness.load_average()
             server.stop()
             writes = verify_writes(output, started)
@@ -852,6 +879,7 @@ def main() -> int:
                 },
                 "queries": queries,
                 "writes": writes,
+                "morning": output.get("morning"),
                 "results": result,
                 "targets": judged,
                 "run_seconds": round(time.monotonic() - began, 1),
