@@ -221,6 +221,7 @@ def build(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any], dic
                         "user": name,
                         "path": f"{detail}?week={week.start.isoformat()}",
                         "expect": ['id="week"', f"week-status week-{week.status}"],
+                        "shape": week.status,
                     }
                 )
             types["overview"]["variants"].append(
@@ -461,8 +462,9 @@ def count_one(name: str, variant: dict[str, Any], sessions: dict[str, str]) -> d
 
 
 def query_counts(types: dict[str, Any], sessions: dict[str, str]) -> dict[str, Any]:
-    """Per type, the queries of its first and last variant (other users, other
-    environments): the same number when query counts are constant. An approval
+    """Per type, the queries of its first variant and of the last one of the same shape
+    (another user, another environment): the same number when query counts are
+    constant. An approval
     counted here is taken out of the pool."""
     counts = {}
     for name, kind in types.items():
@@ -470,7 +472,10 @@ def query_counts(types: dict[str, Any], sessions: dict[str, str]) -> dict[str, A
         if name == "approve":
             chosen = [variants.pop(0), variants.pop()]
         else:
-            chosen = [variants[0], variants[-1]] if len(variants) > 1 else variants[:1]
+            # Another user's request of the same shape (a week page of the same state).
+            shape = variants[0].get("shape")
+            alike = [v for v in variants[1:] if v.get("shape") == shape]
+            chosen = [variants[0], alike[-1]] if alike else variants[:1]
         figures = [count_one(name, variant, sessions) for variant in chosen]
         counts[name] = {
             **figures[0],
