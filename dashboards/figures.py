@@ -476,10 +476,15 @@ def sessions(
     for row in rows:
         pid = row["user__memberships__programme_id"]
         domain = row["user__memberships__programme__domain"]
-        p = programmes.setdefault(
-            pid, RateRow(str(pid), row["user__memberships__programme__name"], 0, 0, domain)
-        )
-        d = domains.setdefault(domain, RateRow(domain, str(Domain(domain).label), 0, 0))
+        # One row per session and programme: a programme's and a domain's row are made
+        # (and their labels translated) once, not once per session.
+        p = programmes.get(pid)
+        if p is None:
+            name = row["user__memberships__programme__name"]
+            p = programmes[pid] = RateRow(str(pid), name, 0, 0, domain)
+        d = domains.get(domain)
+        if d is None:
+            d = domains[domain] = RateRow(domain, str(Domain(domain).label), 0, 0)
         for target in (p, d):
             target.invited += row["invited"]
             target.present += row["present"]
@@ -497,6 +502,7 @@ def sessions(
         )
         for s in mixed.filter(pk__in=list(gaps)[:500])
         .select_related("network")
+        .only("pk", "theme", "starts_at", "network__name")
         .order_by("starts_at")
     ]
     return Sessions(

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import Role
 from dashboards import figures
 from dashboards.access import dashboard_environment, dashboard_network, dashboard_organisation
+from dashboards.ahead import CACHE_SECONDS, cache_key, cached_dashboard
 from dashboards.exports import csv_response, xlsx_response
 from dashboards.forms import HoursDrillForm, PeriodForm, PlacementDrillForm, SessionDrillForm
 from dashboards.suppression import count_cell
@@ -50,36 +51,6 @@ from ulvo.lib.http import AuthedRequest
 DRILL_LIMIT = 500
 UPCOMING_DAYS = 42
 EXPORT_FORMATS = {"csv": csv_response, "xlsx": xlsx_response}
-# The environment's figures are aggregates over up to a year of a whole environment's
-# work: computed once, then served from the shared cache (Redis) for this long. The page
-# says when they were computed.
-CACHE_SECONDS = 300
-CACHE_VERSION = 1
-
-
-def _cache_key(environment: LearningEnvironment, period: figures.Period, *parts: str) -> str:
-    return ":".join(
-        [
-            "dashboards",
-            str(CACHE_VERSION),
-            str(environment.pk),
-            period.start.isoformat(),
-            period.end.isoformat(),
-            *parts,
-        ]
-    )
-
-
-def cached_dashboard(
-    environment: LearningEnvironment, period: figures.Period
-) -> tuple[figures.Dashboard, datetime.datetime]:
-    """The environment's figures for the period, and when they were computed."""
-    key = _cache_key(environment, period, "figures")
-    hit = cache.get(key)
-    if hit is None:
-        hit = (figures.dashboard(environment, period), timezone.now())
-        cache.set(key, hit, CACHE_SECONDS)
-    return hit
 
 
 def _period_form(request: AuthedRequest, environment: LearningEnvironment) -> PeriodForm:
@@ -122,7 +93,7 @@ def environment_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
         # The whole fragment (filters, summary, charts, tables) is rendered once per
         # period, language and query string, then served from the shared cache.
         raw = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
-        key = _cache_key(environment, period, "page", get_language() or "", raw)
+        key = cache_key(environment, period, "page", get_language() or "", raw)
         html = cache.get(key)
         if html is None:
             dashboard, computed_at = cached_dashboard(environment, period)

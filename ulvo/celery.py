@@ -21,6 +21,12 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.deliver_due_notifications",
         "schedule": 60.0,
     },
+    # The dashboards' school year and terms, for environments whose dashboard is in
+    # use, before the cached figures (dashboards.ahead.CACHE_SECONDS) expire.
+    "dashboards-compute-figures-ahead": {
+        "task": "dashboards.tasks.compute_figures_ahead",
+        "schedule": 240.0,
+    },
     "restart-lost-reports": {
         "task": "notifications.tasks.restart_lost_reports",
         "schedule": 120.0,
