@@ -1,10 +1,12 @@
 import datetime
 import uuid
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django import forms
 from django.db.models import Sum
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -42,6 +44,50 @@ OVERLAPPING_PLACEMENT = _(
 DURATION_CHOICES = [
     (minutes, lazy_duration(minutes)) for minutes in range(MIN_MINUTES, MAX_MINUTES + 1, 15)
 ]
+# The duration options' labels per language, worked out once: 48 durations in words on
+# every quick-log form were a large part of the week page's time (issue #22).
+_DURATION_OPTIONS: dict[str, list[tuple[str, str]]] = {}
+
+
+def duration_options() -> list[tuple[str, str]]:
+    """``DURATION_CHOICES`` as (value, label) strings in the current language."""
+    language = get_language() or ""
+    options = _DURATION_OPTIONS.get(language)
+    if options is None:
+        options = [(str(minutes), str(label)) for minutes, label in DURATION_CHOICES]
+        _DURATION_OPTIONS[language] = options
+    return options
+
+
+@dataclass(frozen=True)
+class ShownField:
+    """One field of the activity form as its hand-written markup shows it
+    (``templates/placements/_entry_form_fields.html``): what Django's widgets would
+    render, without rendering a template per widget and per option."""
+
+    id: str
+    label: str
+    value: str = ""
+    errors: list[str] = field(default_factory=list)
+    help_text: str = ""
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    chosen: frozenset[str] = frozenset()
+
+    @property
+    def error_id(self) -> str:
+        return f"{self.id}_error"
+
+    @property
+    def help_id(self) -> str:
+        return f"{self.id}_helptext"
+
+    @property
+    def described_by(self) -> str:
+        """The ids of its help text and errors, as ``aria-describedby`` names them."""
+        ids = [self.help_id] if self.help_text else []
+        if self.errors:
+            ids.append(self.error_id)
+        return " ".join(ids)
 
 
 class ActivityEntryForm(forms.ModelForm):
@@ -87,6 +133,51 @@ class ActivityEntryForm(forms.ModelForm):
                 "date", min(max(today, placement.start_date), placement.end_date)
             )
             self.initial.setdefault("submission_key", uuid.uuid4())
+
+    def shown(self) -> dict[str, ShownField]:
+        """Every field as the template writes it: id, label, the value as entered (or
+        the initial one), its errors and, for choices, the options and which are chosen."""
+        errors = self.errors if self.is_bound else {}
+
+        def messages(name: str) -> list[str]:
+            return [str(message) for message in errors.get(name, ())]
+
+        shown = {}
+        for name in ("submission_key", "date", "minutes", "setting", "kind", "disciplines"):
+            bound = self[name]
+            value = bound.value()
+            choices: list[tuple[str, str]] = []
+            if name == "minutes":
+                choices = duration_options()
+            elif name in ("setting", "kind", "disciplines"):
+                field_choices = cast(list[tuple[Any, Any]], bound.field.choices)  # type: ignore[attr-defined]
+                choices = [(str(key), str(label)) for key, label in field_choices]
+            if name == "disciplines":
+                text, chosen = "", frozenset(str(item) for item in value or ())
+            elif choices:
+                text = "" if value is None else str(value)
+                chosen = frozenset([text])
+            else:
+                # The ISO date a date picker reads, or what was typed when it was no date.
+                text = str(bound.field.widget.format_value(value) or "")
+                chosen = frozenset()
+            shown[name] = ShownField(
+                id=bound.auto_id,
+                label=str(bound.label),
+                value=text,
+                errors=messages(name),
+                choices=choices,
+                chosen=chosen,
+            )
+        description = self["description"]
+        shown["description"] = ShownField(
+            id=description.auto_id,
+            label=str(description.label),
+            value=str(description.value() or ""),
+            errors=messages("description"),
+            help_text=str(description.help_text),
+        )
+        return shown
 
     def clean_date(self) -> datetime.date:
         date: datetime.date = self.cleaned_data["date"]

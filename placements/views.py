@@ -1,4 +1,6 @@
 import datetime
+from collections.abc import Callable, Iterable
+from typing import TypedDict, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -7,13 +9,14 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import retarget
+from django_htmx.http import reswap, retarget
 
 from accounts.models import User
 from placements.access import (
@@ -34,6 +37,7 @@ from placements.models import (
     APPROVAL_UNDO_WINDOW,
     ActivityEntry,
     ActivityKind,
+    Discipline,
     EntryStatus,
     Placement,
     PlacementStatus,
@@ -60,6 +64,7 @@ from placements.services import (
     week_return,
     week_submit,
 )
+from ulvo.lib.formats import duration
 from ulvo.lib.http import AnyRequest, AuthedRequest
 
 WEEK_ERRORS = {
@@ -80,6 +85,86 @@ WEEK_ERRORS = {
 
 
 UNDO_MINUTES = int(APPROVAL_UNDO_WINDOW.total_seconds() // 60)
+
+
+def _url_for_pk(name: str) -> Callable[[int], str]:
+    """``reverse(name, args=[pk])`` for a list of rows at the price of one reverse: the
+    URL's one argument is an int, so a number no row has stands in for it."""
+    placeholder = "987654321"
+    head, _middle, tail = reverse(name, args=[int(placeholder)]).partition(placeholder)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+class _DateLabels:
+    """A date in a named format, worked out once per date: a week's entries share
+    five days, a queue's weeks a few Mondays (issue #22: the date filter per use was
+    a large part of these pages' time)."""
+
+    def __init__(self, style: str) -> None:
+        self.style = style
+        self.known: dict[datetime.date, str] = {}
+
+    def __call__(self, day: datetime.date) -> str:
+        label = self.known.get(day)
+        if label is None:
+            label = self.known[day] = formats.date_format(day, self.style)
+        return label
+
+
+class EntryRow(TypedDict):
+    """An activity as the week page and the review show it (``_entry.html``), its
+    labels worked out once in Python instead of by filters in the template. A dict:
+    the template finds a key at its first try, an attribute only after a failed one."""
+
+    pk: int
+    status: str
+    day: str
+    short_day: str
+    duration: str
+    status_label: str
+    kind: str
+    setting: str
+    disciplines: str
+    description: str
+    editable: bool
+    edit_url: str
+    delete_url: str
+
+
+def entry_rows(entries: Iterable[ActivityEntry]) -> list[EntryRow]:
+    statuses = {value: str(label) for value, label in EntryStatus.choices}
+    kinds = {value: str(label) for value, label in ActivityKind.choices}
+    places = {value: str(label) for value, label in Setting.choices}
+    disciplines = {value: str(label) for value, label in Discipline.choices}
+    long_day = _DateLabels("LONG_MONTH_DAY_FORMAT")
+    short_day = _DateLabels("MONTH_DAY_FORMAT")
+    durations: dict[int, str] = {}
+    edit_url = _url_for_pk("placements:entry_edit")
+    delete_url = _url_for_pk("placements:entry_delete")
+    rows = []
+    for entry in entries:
+        if entry.minutes not in durations:
+            durations[entry.minutes] = duration(entry.minutes)
+        rows.append(
+            EntryRow(
+                pk=entry.pk,
+                status=entry.status,
+                day=long_day(entry.date),
+                short_day=short_day(entry.date),
+                duration=durations[entry.minutes],
+                status_label=statuses.get(entry.status, entry.status),
+                kind=kinds.get(entry.kind, entry.kind),
+                setting=places.get(entry.setting, entry.setting),
+                disciplines=", ".join(
+                    disciplines[code] for code in entry.disciplines if code in disciplines
+                ),
+                description=entry.description,
+                editable=entry.is_editable,
+                edit_url=edit_url(entry.pk),
+                delete_url=delete_url(entry.pk),
+            )
+        )
+    return rows
 
 
 def _week_names(week: Week) -> dict[str, str]:
@@ -161,6 +246,7 @@ def _week_context(placement: Placement, start: datetime.date) -> dict[str, objec
         "week_start": start,
         "week_end": end,
         "entries": entries,
+        "rows": entry_rows(entries),
         "week": week,
         "events": events,
         "last_event": events[-1] if events else None,
@@ -273,11 +359,44 @@ def entry_create(request: AuthedRequest, pk: int) -> HttpResponse:
         return _render_week(request, placement, start, form=form, status=422)
     data = dict(form.cleaned_data)
     submission_key = data.pop("submission_key", None)
+    # A repeated submit gets the entry it made the first time, which the page may show.
+    repeated = (
+        request.htmx
+        and submission_key is not None
+        and placement.entries.filter(submission_key=submission_key).exists()
+    )
     entry = activity_create(placement=placement, submission_key=submission_key, **data)
     messages.success(request, _("Activity logged."))
-    if request.htmx:
-        return _render_week(request, placement, week_start(entry.date))
-    return redirect(_week_url(placement, week_start(entry.date)))
+    start = week_start(entry.date)
+    if not request.htmx:
+        return redirect(_week_url(placement, start))
+    if repeated or "week" not in request.GET or _week_param(request, placement) != start:
+        return _render_week(request, placement, start)
+    return _render_logged(request, placement, start, entry)
+
+
+def _render_logged(
+    request: AuthedRequest, placement: Placement, start: datetime.date, entry: ActivityEntry
+) -> HttpResponse:
+    """After an htmx quick-log into the week on screen, only what changed: a fresh
+    form, the totals and the new entry (``#logged`` in placement_detail.html); the
+    whole week when more changes (its first entry to submit brings the submit button)."""
+    context: dict[str, object] = {
+        "placement": placement,
+        "is_student": True,
+        "is_supervisor": False,
+        "form": _entry_form(placement, start),
+        "oob": True,
+    }
+    context.update(_week_context(placement, start))
+    rows = cast(list[EntryRow], context["rows"])
+    if sum(row["editable"] for row in rows) < 2:
+        return _render_week(request, placement, start)
+    position = next(index for index, row in enumerate(rows) if row["pk"] == entry.pk)
+    context["new_row"] = rows[position]
+    context["next_row"] = rows[position + 1] if position + 1 < len(rows) else None
+    response = TemplateResponse(request, "placements/placement_detail.html#logged", context)
+    return reswap(retarget(response, "#quick-log"), "outerHTML")
 
 
 @require_http_methods(["GET", "POST"])
@@ -396,9 +515,19 @@ def _totals(placement: Placement) -> dict[str, object]:
 @require_GET
 def placement_overview(request: AuthedRequest, pk: int) -> HttpResponse:
     placement = placement_for(request.user, pk, related=("student", "programme"))
-    weeks = placement.weeks.order_by("start").only(
-        "start", "status", "reviewer_name", "reviewed_at"
+    weeks = list(
+        placement.weeks.order_by("start").only("start", "status", "reviewer_name", "reviewed_at")
     )
+    statuses = {value: str(label) for value, label in WeekStatus.choices}
+    rows = [
+        {
+            "start": week.start.isoformat(),
+            "label": formats.date_format(week.start, "SHORT_DATE_FORMAT"),
+            "status": statuses.get(week.status, week.status),
+            "reviewer": week.reviewer_name,
+        }
+        for week in weeks
+    ]
     # The student and their supervisors open a week; coordinators see totals only.
     opens_weeks = (
         placement.student_id == request.user.pk
@@ -411,6 +540,7 @@ def placement_overview(request: AuthedRequest, pk: int) -> HttpResponse:
             "placement": placement,
             "totals": _totals(placement),
             "weeks": weeks,
+            "rows": rows,
             "opens_weeks": opens_weeks,
         },
     )
@@ -434,11 +564,18 @@ def signoff_queue(request: AuthedRequest) -> HttpResponse:
         .annotate(total=Sum("minutes"))
         .values("total")
     )
-    weeks = list(
+    # Plain rows, not model instances: only what each line of the queue shows.
+    weeks = (
         Week.objects.awaiting_signoff_by(request.user)
-        .select_related("placement__student", "placement__programme")
         .annotate(logged_minutes=Coalesce(Subquery(week_minutes), 0))
-        .order_by("start", "placement__student__full_name")[:500]
+        .order_by("start", "placement__student__full_name")
+        .values_list(
+            "pk",
+            "start",
+            "placement__student__full_name",
+            "placement__programme__name",
+            "logged_minutes",
+        )[:500]
     )
     reasons = (
         WeekEvent.objects.filter(week=OuterRef("pk"), action=WeekEventAction.REOPEN_REQUESTED)
@@ -460,7 +597,7 @@ def signoff_queue(request: AuthedRequest) -> HttpResponse:
         request,
         "placements/signoff_queue.html",
         {
-            "weeks": weeks,
+            "weeks": _queue_rows(weeks),
             "reopen_requests": reopen_requests,
             "just_signed_off": just_signed_off,
             "undo_minutes": UNDO_MINUTES,
@@ -468,13 +605,50 @@ def signoff_queue(request: AuthedRequest) -> HttpResponse:
     )
 
 
+class QueueRow(TypedDict):
+    """A submitted week as the sign-off queue lists it, its labels worked out once."""
+
+    pk: int
+    name: str
+    programme: str
+    start: str
+    end: str
+    duration: str
+    review_url: str
+    approve_url: str
+
+
+def _queue_rows(
+    weeks: Iterable[tuple[int, datetime.date, str, str, int]],
+) -> list[QueueRow]:
+    """(pk, start, student, programme, minutes logged) as the queue's lines."""
+    month_day = _DateLabels("MONTH_DAY_FORMAT")
+    short_date = _DateLabels("SHORT_DATE_FORMAT")
+    review_url = _url_for_pk("placements:week_review")
+    approve_url = _url_for_pk("placements:week_approve")
+    return [
+        QueueRow(
+            pk=pk,
+            name=name,
+            programme=programme,
+            start=month_day(start),
+            end=short_date(start + datetime.timedelta(days=6)),
+            duration=duration(minutes),
+            review_url=review_url(pk),
+            approve_url=approve_url(pk),
+        )
+        for pk, start, name, programme, minutes in weeks
+    ]
+
+
 def _review_context(week: Week) -> dict[str, object]:
     entries = list(week.placement.entries.filter(date__gte=week.start, date__lte=week.end))
-    events = list(week.events.select_related("actor"))
+    events = list(week.events.all())
     return {
         "week": week,
         "placement": week.placement,
         "entries": entries,
+        "rows": entry_rows(entries),
         "events": events,
         "last_event": events[-1] if events else None,
         "logged_minutes": sum(entry.minutes for entry in entries),

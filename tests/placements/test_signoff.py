@@ -332,7 +332,7 @@ def test_the_queue_lists_the_submitted_weeks_i_sign_off_with_their_hours(
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert [week.pk for week in response.context["weeks"]] == [earlier.pk, mine.pk]
+    assert [week["pk"] for week in response.context["weeks"]] == [earlier.pk, mine.pk]
     assert "Sanne Student" in html
     assert "2\u00a0h 30\u00a0min" in html
     assert "45\u00a0min" in html
@@ -519,9 +519,9 @@ def test_a_returned_week_goes_back_to_the_student_who_resubmits(
         "returned",
         "submitted",
     ]
-    assert [w.pk for w in supervisor.get(reverse("placements:signoff_queue")).context["weeks"]] == [
-        week.pk
-    ]
+    assert [
+        w["pk"] for w in supervisor.get(reverse("placements:signoff_queue")).context["weeks"]
+    ] == [week.pk]
 
 
 # --- The e-mailed link ------------------------------------------------------------------------

@@ -155,7 +155,7 @@ def test_an_approval_undone_puts_the_week_back_in_the_queue(cast: Any, superviso
         (WeekEventAction.APPROVAL_UNDONE, cast.supervisor.pk),
     ]
     queue = supervisor.get(response["Location"])
-    assert [w.pk for w in queue.context["weeks"]] == [week.pk]
+    assert [w["pk"] for w in queue.context["weeks"]] == [week.pk]
     assert queue.context["just_signed_off"] == []
     html = queue.content.decode()
     assert f"Sign-off undone: the week of {dates(week)} of Sanne Student" in html

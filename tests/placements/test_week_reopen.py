@@ -336,7 +336,7 @@ def test_reopening_makes_the_entries_editable_and_the_week_take_new_ones(
         "reopened",
         "submitted",
     ]
-    assert [w.pk for w in supervisor.get(response["Location"]).context["weeks"]] == [week.pk]
+    assert [w["pk"] for w in supervisor.get(response["Location"]).context["weeks"]] == [week.pk]
 
 
 def test_declining_needs_a_reason(cast: Any, supervisor: Client) -> None:
