@@ -81,12 +81,13 @@ def cache_down(settings: Any) -> Any:
     import ulvo.lib.cache as module
 
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "ulvo.lib.cache.RedisCache",
             "LOCATION": CLOSED_PORT,
             "KEY_PREFIX": "ulvo",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
-        }
+        },
     }
     module._last_logged = 0.0
     yield caches["default"]

@@ -155,6 +155,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Fragments whose key says all they depend on, kept in the worker's memory: a dictionary
+# look-up instead of a round trip to Redis on every page (the layout's static links and
+# footer, each user's rendered menu under its version: templates/base.html).
+CACHES["process"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "ulvo-process",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 # Sessions live in the database so a Redis outage never logs people out, and each
 # user can see and end their sessions (accounts.UserSession). A session ends after

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 from django.urls import reverse
 
@@ -26,8 +26,10 @@ def _navigation_cached(settings: Any) -> Iterator[None]:
     """The test settings switch the cache off; here it is what is tested."""
     settings.ULVO_NAV_CACHE_SECONDS = 60
     cache.clear()
+    caches["process"].clear()
     yield
     cache.clear()
+    caches["process"].clear()
 
 
 def current_links(client: Client, path: str) -> list[str]:
