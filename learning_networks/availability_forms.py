@@ -21,6 +21,7 @@ MAX_ENTRIES = 200
 MAX_DAYS = 366
 REASON_LENGTH = 200
 BOTH_TIMES = gettext_lazy("Give both times, or neither for the whole day.")
+PASSED = gettext_lazy("That day has passed; choose today or a later day.")
 REASON_HELP = gettext_lazy(
     "Only you see it. The date finder and the coordinators only see that you cannot come."
 )
@@ -127,6 +128,9 @@ class OnceForm(_UnavailabilityForm):
                 self.add_error(
                     "starts_time", _("Times are for a single day; leave them empty for several.")
                 )
+        if not self.errors and (last or first) < timezone.localdate():
+            # It would never be listed nor read by the date finder.
+            self.add_error("date", PASSED)
         if self.errors:
             return cleaned
         self._check_count()
@@ -187,6 +191,8 @@ class WeeklyForm(_UnavailabilityForm):
         first, last = cleaned.get("valid_from"), cleaned.get("valid_until")
         if first is not None and last is not None and last < first:
             self.add_error("valid_until", _("The end of the period cannot be before its start."))
+        elif last is not None and last < timezone.localdate():
+            self.add_error("valid_until", PASSED)
         weekday = cleaned.get("weekday")
         if self.errors or weekday is None:
             return cleaned

@@ -144,6 +144,8 @@ def test_a_weekly_block_is_added(cast: Any, student: Client) -> None:
             "starts_time",
         ),
         ({"once-date": ""}, "date"),
+        ({"once-date": "2026-01-05"}, "date"),
+        ({"once-date": "2025-12-01", "once-last_day": "2026-01-05"}, "date"),
         ({"once-date": "morgen"}, "date"),
         ({"once-reason": "x" * 201}, "reason"),
         ({"once-reason": "Tand\x00arts"}, "reason"),
@@ -180,6 +182,7 @@ def test_days_outside_the_years_are_refused(cast: Any, student: Client, day: str
         ({"weekly-starts_time": "10:00", "weekly-ends_time": "09:59"}, "ends_time"),
         ({"weekly-starts_time": "10:00"}, "ends_time"),
         ({"weekly-valid_from": "2026-09-01", "weekly-valid_until": "2026-08-31"}, "valid_until"),
+        ({"weekly-valid_until": "2026-01-05"}, "valid_until"),
     ],
 )
 def test_a_wrong_weekly_block_is_refused_at_its_field(
