@@ -106,11 +106,14 @@ def own_domain_supervision() -> models.Exists:
 
 
 class Placement(models.Model):
+    # The student's and the environment's own indexes would repeat the leading column
+    # of placement_student_status_idx and placement_env_status_idx: write cost only.
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="placements",
         verbose_name=_("student"),
+        db_index=False,
     )
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="placements", verbose_name=_("programme")
@@ -120,6 +123,7 @@ class Placement(models.Model):
         on_delete=models.PROTECT,
         related_name="placements",
         verbose_name=_("learning environment"),
+        db_index=False,
     )
     school = models.ForeignKey(
         Organisation,
@@ -290,6 +294,7 @@ class SupervisionAssignment(models.Model):
         related_name="assignments",
         verbose_name=_("placement"),
     )
+    # assignment_supervisor_idx leads with the supervisor: no index of its own.
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -297,6 +302,7 @@ class SupervisionAssignment(models.Model):
         blank=True,
         related_name="supervisions",
         verbose_name=_("supervisor"),
+        db_index=False,
     )
     name = models.CharField(_("name"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
@@ -412,8 +418,13 @@ MAX_DESCRIPTION = 1000
 
 
 class ActivityEntry(models.Model):
+    # activity_placement_date_idx leads with the placement: no index of its own.
     placement = models.ForeignKey(
-        Placement, on_delete=models.CASCADE, related_name="entries", verbose_name=_("placement")
+        Placement,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        verbose_name=_("placement"),
+        db_index=False,
     )
     date = models.DateField(_("date"))
     minutes = models.PositiveSmallIntegerField(
@@ -527,8 +538,13 @@ class WeekQuerySet(models.QuerySet["Week"]):
 class Week(models.Model):
     """A placement's week once the student has submitted it for sign-off."""
 
+    # week_unique_per_placement leads with the placement: no index of its own.
     placement = models.ForeignKey(
-        Placement, on_delete=models.CASCADE, related_name="weeks", verbose_name=_("placement")
+        Placement,
+        on_delete=models.CASCADE,
+        related_name="weeks",
+        verbose_name=_("placement"),
+        db_index=False,
     )
     start = models.DateField(_("week of"))
     status = models.CharField(_("status"), max_length=10, choices=WeekStatus)
@@ -695,11 +711,13 @@ class ImportJob(models.Model):
     language (see ``placements.imports``).
     """
 
+    # importjob_env_created_idx leads with the environment: no index of its own.
     environment = models.ForeignKey(
         LearningEnvironment,
         on_delete=models.CASCADE,
         related_name="import_jobs",
         verbose_name=_("learning environment"),
+        db_index=False,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

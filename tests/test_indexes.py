@@ -18,8 +18,6 @@ PENDING: tuple[str, ...] = (
     "accounts_",
     "environments_",
     "learning_networks_",
-    "placements_",
-    "supervision_supervisionassignment",
 )
 
 REDUNDANT = """
