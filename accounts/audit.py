@@ -115,6 +115,9 @@ AUDITED = (
     Audited("environments.Partnership", lambda obj: obj.learningenvironment_id),
     Audited("environments.ProgrammeTarget", lambda obj: obj.environment_id),
     Audited("environments.DomainTarget", lambda obj: obj.environment_id),
+    # A rollover into next school year (supervision.rollover), in the old year's trail;
+    # the new environment's own creation is in its trail.
+    Audited("supervision.Rollover", lambda obj: obj.source_id, fields=("target", "created_by")),
 )
 _BY_LABEL = {spec.label: spec for spec in AUDITED}
 

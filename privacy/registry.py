@@ -386,6 +386,14 @@ REGISTRY: list[PersonalData] = [
         erasure=Erasure.DELETE,
         export=("environment", "organisation", "date", "minutes", "kind", "note"),
     ),
+    PersonalData(
+        "supervision.Rollover",
+        owner="created_by",
+        erasure=Erasure.ANONYMISE,
+        clear={"created_by": None},
+        export=("source", "target", "created_at"),
+        why="Rollovers belong to the environments; only who started one goes.",
+    ),
     # --- learning networks ------------------------------------------------------------
     PersonalData(
         "learning_networks.NetworkMembership",

@@ -199,3 +199,50 @@ class TimeLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.date} ({self.minutes} min)"
+
+
+class Rollover(models.Model):
+    """A coordinator started ``target``, next school year's environment, from ``source``
+    (supervision.rollover). ``carried`` maps what was copied (``"networks"``,
+    ``"lines"``, ``"sessions"``: source pk → new pk, as strings) so running it again
+    adds only what is missing, even after the new year's rows were renamed, moved or
+    removed."""
+
+    source = models.ForeignKey(
+        "environments.LearningEnvironment",
+        on_delete=models.CASCADE,
+        related_name="rollovers_out",
+        verbose_name=_("from environment"),
+        db_index=False,  # rollover_once_per_pair leads with this column
+    )
+    target = models.ForeignKey(
+        "environments.LearningEnvironment",
+        on_delete=models.CASCADE,
+        related_name="rollovers_in",
+        verbose_name=_("to environment"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    carried = models.JSONField(_("carried over"), default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last run"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("rollover to the next school year")
+        verbose_name_plural = _("rollovers to the next school year")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="rollover_once_per_pair"),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")), name="rollover_not_into_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target}"
