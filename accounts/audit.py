@@ -315,7 +315,10 @@ def describe(events: list[Any]) -> list[EventRow]:
     labels: dict[tuple[str, int], str] = {}
     for label, ids in by_model.items():
         model = apps.get_model(label)
-        queryset = model._default_manager.select_related(*_LABEL_RELATED.get(label, ()))
+        queryset = model._default_manager.all()
+        if label in _LABEL_RELATED:
+            # (select_related() without fields is deprecated: it follows every relation.)
+            queryset = queryset.select_related(*_LABEL_RELATED[label])
         for obj in queryset.filter(pk__in=ids):
             labels[(label, obj.pk)] = str(obj)
     related: dict[Any, str] = {}

@@ -509,3 +509,27 @@ def test_the_settings_pages_run_a_constant_number_of_queries(
 def test_partnerships_of_the_cast_are_rows(cast: Any) -> None:
     # The many-to-many field and its model are the same table.
     assert Partnership.objects.filter(learningenvironment=cast.environment).count() == 3
+
+
+def test_the_settings_changes_are_in_the_coordinators_audit_log(cast: Any, login: Any) -> None:
+    client = login(cast.coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post(
+        url("accounts:environment_settings", cast),
+        profile_data(cast.environment, holiday_region="zuid", vision="Geheime visie-tekst"),
+    )
+    client.post(url("accounts:programme_add", cast), {"programme": cast.pabo.pk})
+    client.post(
+        url("accounts:environment_programmes", cast),
+        {f"programme_{cast.pabo.pk}": "7", "domain_social": "3"},
+    )
+
+    response = client.get(url("accounts:audit_log", cast))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    for text in ("learning environment", "programme target", "domain target", "Pabo (hbo)"):
+        assert text in html, text
+    assert "south" in html
+    # What the coordinator wrote is recorded as changed, not copied into the trail.
+    assert "Geheime visie-tekst" not in html
