@@ -204,9 +204,9 @@ class TimeLog(models.Model):
 class Rollover(models.Model):
     """A coordinator started ``target``, next school year's environment, from ``source``
     (supervision.rollover). ``carried`` maps what was copied (``"networks"``,
-    ``"lines"``, ``"sessions"``: source pk → new pk, as strings) so running it again
-    adds only what is missing, even after the new year's rows were renamed, moved or
-    removed."""
+    ``"lines"``, ``"sessions"``, ``"outcomes"``: source pk, as a string → new pk), so
+    running it again adds only what is missing, even after the new year's rows were
+    renamed, moved or removed."""
 
     source = models.ForeignKey(
         "environments.LearningEnvironment",

@@ -43,6 +43,7 @@ from environments.models import (
 )
 from learning_networks.models import (
     ClosedDay,
+    HolidayKind,
     LearningLine,
     LearningNetwork,
     NetworkMembership,
@@ -64,14 +65,41 @@ def next_school_year(school_year: str) -> str:
     return f"{first}-{first + 1}"
 
 
-def a_year_later(moment: datetime.datetime) -> datetime.datetime:
-    """The same weekday and clock time in the same week of the school year, a year on:
-    52 weeks later, or 53 when the year between has an ISO week 53 (the Dutch school
-    holidays are set by week number). In local time, across daylight-saving changes."""
+def school_year_start(region: str, school_year: str) -> datetime.date | None:
+    """The Monday of the first school week of a school year in a holiday region: the
+    week after the summer holiday before it; None while that holiday is not known."""
+    first = int(school_year.split("-")[0])
+    summer = SchoolHoliday.objects.filter(
+        region=region, kind=HolidayKind.SUMMER, school_year=f"{first - 1}-{first}"
+    ).first()
+    if summer is None:
+        return None
+    day = summer.last_day + datetime.timedelta(days=1)
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def weeks_to_next_year(region: str, school_year: str) -> int | None:
+    """52 or 53: how many weeks on the same school week of the next school year lies,
+    from the first school weeks of both years; None when either is not known."""
+    this_start = school_year_start(region, school_year)
+    next_start = school_year_start(region, next_school_year(school_year))
+    if this_start is None or next_start is None:
+        return None
+    return 53 if (next_start - this_start).days // 7 >= 53 else 52
+
+
+def a_year_later(moment: datetime.datetime, weeks: int | None = None) -> datetime.datetime:
+    """The same weekday and clock time in the same school week a year on: ``weeks``
+    (52 or 53, :func:`weeks_to_next_year`) later; when the years' first school weeks
+    are not known, 52 or 53 weeks so that the ISO week number stays (the Dutch school
+    calendar is planned in week numbers). In local time, across daylight-saving
+    changes."""
     local = timezone.localtime(moment)
+    if weeks is not None:
+        return local + datetime.timedelta(weeks=weeks)
     week = local.isocalendar().week
-    for weeks in (52, 53):
-        candidate = local + datetime.timedelta(weeks=weeks)
+    for candidate_weeks in (52, 53):
+        candidate = local + datetime.timedelta(weeks=candidate_weeks)
         if candidate.isocalendar().week == week:
             return candidate
     # Week 53 of this year has no counterpart: the week before the year's turn.
@@ -241,12 +269,13 @@ def rollover_plan(
             if target is not None
             else set()
         )
+        carried_outcomes = _carried(plan.rollover, "outcomes")
         plan.outcomes = [
             o
             for o in LearningOutcome.objects.filter(environment=source).order_by(
                 "position", "title"
             )
-            if o.title not in have_titles
+            if o.title not in have_titles and str(o.pk) not in carried_outcomes
         ]
     plan.holidays_known = SchoolHoliday.objects.filter(
         region=source.holiday_region, school_year=school_year
@@ -341,8 +370,9 @@ def _plan_lines(plan: Plan, networks: dict[int, LearningNetwork | None]) -> None
         .order_by("starts_at", "pk")
     )
     moves = []
+    weeks = weeks_to_next_year(source.holiday_region, source.school_year)
     for session in sessions:
-        starts_at = a_year_later(session.starts_at)
+        starts_at = a_year_later(session.starts_at, weeks)
         moves.append(
             SessionMove(
                 session=session,
@@ -400,7 +430,8 @@ def rollover_run(
         audit_saved(rollover, before=None)
         plan.rollover = rollover
     carried: dict[str, dict[str, int]] = {
-        kind: dict(rollover.carried.get(kind, {})) for kind in ("networks", "lines", "sessions")
+        kind: dict(rollover.carried.get(kind, {}))
+        for kind in ("networks", "lines", "sessions", "outcomes")
     }
     actor = current_actor_id()
 
@@ -430,7 +461,7 @@ def rollover_run(
             institute_supervisor=plan.agreement.institute_supervisor,
         )
     _run_networks(plan, target, carried)
-    LearningOutcome.objects.bulk_create(
+    outcomes = LearningOutcome.objects.bulk_create(
         LearningOutcome(
             environment=target,
             title=o.title,
@@ -441,6 +472,8 @@ def rollover_run(
         )
         for o in plan.outcomes
     )
+    for old, new in zip(plan.outcomes, outcomes, strict=True):
+        carried["outcomes"][str(old.pk)] = new.pk
 
     coordinator = source.memberships.filter(user=user, role=Role.COORDINATOR).first()
     if not target.memberships.filter(user=user, role=Role.COORDINATOR, is_active=True).exists():

@@ -30,3 +30,70 @@ def share_reflection(author: Any, environment: Any, text: str, **fields: Any) ->
     fields.setdefault("published_at", timezone.now())
     reflection = Reflection(author=author, environment=environment, text=text, **fields)
     return reflection_save(reflection=reflection)
+
+
+def a_year_to_roll_over(cast: Any) -> Any:
+    """The cast's environment with a year's work to carry over (#14, part 5): targets,
+    the agreement, a learning line of three sessions (the cast's two and one on Tuesday
+    2 March 2027, whose draft lands in the spring holiday of 2028), a cancelled one and
+    one outside the line, a shared outcome; and what students did: a reflection, an
+    answered invitation, feedback. Returns the line."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from environments.models import Domain, DomainTarget, ProgrammeTarget
+    from learning_networks.models import LearningLine, NetworkSession, SessionStatus
+    from learning_networks.services import feedback_give, session_save
+    from reflections.models import LearningOutcome
+    from supervision.models import ResponsibilityAgreement
+
+    environment = cast.environment
+    ProgrammeTarget.objects.create(environment=environment, programme=cast.social_work, students=5)
+    DomainTarget.objects.create(environment=environment, domain=Domain.SOCIAL, students=4)
+    ResponsibilityAgreement.objects.create(
+        environment=environment, practice_supervisor="Begeleidt wekelijks op de werkplek."
+    )
+    LearningOutcome.objects.create(
+        environment=environment, title="Samenwerken over grenzen", created_by=cast.coordinator
+    )
+    line = LearningLine.objects.create(network=cast.network, title="Samen opvoeden")
+    AMS = ZoneInfo("Europe/Amsterdam")  # noqa: N806
+    march = datetime.datetime(2027, 3, 2, 14, 0, tzinfo=AMS)
+    extra = [
+        NetworkSession(
+            network=cast.network,
+            line=line,
+            kind="workshop",
+            theme="Ouderbetrokkenheid",
+            starts_at=march,
+            ends_at=march + datetime.timedelta(hours=2),
+            location=cast.neighbourhood,
+            status=SessionStatus.PLANNED,
+        ),
+        NetworkSession(
+            network=cast.network,
+            line=line,
+            kind="mono",
+            theme="Afgelast overleg",
+            starts_at=march + datetime.timedelta(days=7),
+            ends_at=march + datetime.timedelta(days=7, hours=1),
+            status=SessionStatus.CANCELLED,
+        ),
+        NetworkSession(
+            network=cast.network,
+            kind="mono",
+            theme="Los spreekuur",
+            starts_at=march + datetime.timedelta(days=14),
+            ends_at=march + datetime.timedelta(days=14, hours=1),
+        ),
+    ]
+    for session in extra:
+        session_save(session=session, facilitators=[cast.supervisor], audience_programmes=[])
+    extra[0].audience_programmes.set([cast.social_work])
+    for session in (cast.session, cast.past_session):
+        session.line = line
+        session_save(session=session, facilitators=[cast.supervisor], audience_programmes=[])
+    attendance = cast.past_session.attendances.get(user=cast.student)
+    feedback_give(attendance=attendance, usefulness=4, relevance=5, comment="Leerzaam")
+    share_reflection(cast.student, environment, "Ik leerde van de buurtwerker.")
+    return line
