@@ -157,11 +157,12 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Fragments whose key says all they depend on, kept in the worker's memory: a dictionary
 # look-up instead of a round trip to Redis on every page (the layout's static links and
-# footer, each user's rendered menu under its version: templates/base.html).
+# footer, each user's rendered menu under its version: templates/base.html; the cards of
+# the supervisor's home under what they show: templates/supervision/home.html).
 CACHES["process"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "ulvo-process",
-    "OPTIONS": {"MAX_ENTRIES": 5000},
+    "OPTIONS": {"MAX_ENTRIES": 10000},
 }
 
 # Sessions live in the database so a Redis outage never logs people out, and each
