@@ -391,7 +391,8 @@ def _render_logged(
     context.update(_week_context(placement, start))
     rows = cast(list[EntryRow], context["rows"])
     if sum(row["editable"] for row in rows) < 2:
-        return _render_week(request, placement, start)
+        context.update({"oob": False, "reopen_form": ReopenRequestForm()})
+        return TemplateResponse(request, "placements/placement_detail.html#week", context)
     position = next(index for index, row in enumerate(rows) if row["pk"] == entry.pk)
     context["new_row"] = rows[position]
     context["next_row"] = rows[position + 1] if position + 1 < len(rows) else None
