@@ -186,7 +186,7 @@ class TargetsForm(forms.Form):
             self.initial[name] = target.students
         for domain in Domain:
             name = f"domain_{domain.value}"
-            self.fields[name] = _target_field(capfirst(domain.label))
+            self.fields[name] = _target_field(str(capfirst(domain.label)))
             existing = by_domain.get(domain.value)
             self.initial[name] = existing.students if existing else None
 
