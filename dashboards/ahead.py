@@ -24,8 +24,8 @@ from environments.models import LearningEnvironment
 
 CACHE_SECONDS = 300
 CACHE_VERSION = 1
-# How long after the last visit that computed figures an environment's standard
-# periods are kept computed ahead.
+# How long after the last use of its figures an environment's standard periods are
+# kept computed ahead.
 WANTED_SECONDS = 3600
 
 
@@ -71,12 +71,14 @@ def compute(
 def cached_dashboard(
     environment: LearningEnvironment, period: figures.Period
 ) -> tuple[figures.Dashboard, datetime.datetime]:
-    """The environment's figures for the period, and when they were computed. Computing
-    them marks the environment as one whose standard periods are kept ahead."""
+    """The environment's figures for the period, and when they were computed. Each
+    use (a page drawn or an export, not a page served whole from the cache) marks the
+    environment as one whose standard periods are kept ahead for ``WANTED_SECONDS``:
+    figures found computed ahead keep it marked too."""
     hit = cache.get(cache_key(environment, period, "figures"))
     if hit is None:
         hit = compute(environment, period)
-        cache.set(_wanted_key(environment.pk), True, WANTED_SECONDS)
+    cache.set(_wanted_key(environment.pk), True, WANTED_SECONDS)
     return hit
 
 

@@ -68,3 +68,15 @@ def test_the_task_runs_before_the_figures_expire() -> None:
     entry = app.conf.beat_schedule["dashboards-compute-figures-ahead"]
     assert entry["task"] == "dashboards.tasks.compute_figures_ahead"
     assert entry["schedule"] < ahead.CACHE_SECONDS
+
+
+def test_figures_found_computed_ahead_keep_the_environment_in_use(world, client) -> None:
+    """An environment in use stays in use while its figures come from the task: the
+    mark does not run out an hour after the last figures computed on a visit."""
+    client.force_login(world.coordinator)
+    cache.clear()
+    page(client, world)
+    assert compute_figures_ahead() == 1
+    cache.delete(ahead._wanted_key(world.environment.pk))  # as if the hour had passed
+    page(client, world, TERM)  # the term's figures computed ahead, the page drawn
+    assert compute_figures_ahead() == 1
