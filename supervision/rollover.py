@@ -346,9 +346,9 @@ def _plan_lines(plan: Plan, networks: dict[int, LearningNetwork | None]) -> None
             target_lines.add(line_pk)
             target_titles.add((network_pk, title))
     lines = list(
-        LearningLine.objects.filter(network__environment=source, network_id__in=going).order_by(
-            "network__name", "title"
-        )
+        LearningLine.objects.filter(network__environment=source, network_id__in=going)
+        .select_related("network")
+        .order_by("network__name", "title")
     )
     alive: set[int] = set()  # source lines whose next-year line exists or will be made
     for line in lines:
@@ -562,3 +562,33 @@ def _run_networks(plan: Plan, target: LearningEnvironment, carried: dict[str, An
     for old, new in new_sessions:
         carried["sessions"][str(old.pk)] = new.pk
     line_order_by_date(line_ids={new.line_id for _, new in new_sessions})
+
+
+@dataclass
+class Landing:
+    session: NetworkSession
+    holiday: str
+
+
+def rollover_landings(target: LearningEnvironment) -> list[Landing]:
+    """The new year's sessions (not cancelled) that lie in one of its school holidays
+    or on a day it marked closed, in date order: what the coordinator still has to
+    move. Three queries."""
+    sessions = list(
+        NetworkSession.objects.filter(network__environment=target)
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("network", "line")
+        .order_by("starts_at", "pk")
+    )
+    if not sessions:
+        return []
+    first = timezone.localtime(sessions[0].starts_at).date()
+    last = timezone.localtime(sessions[-1].starts_at).date()
+    holidays = list(SchoolHoliday.objects.overlapping(target.holiday_region, first, last))
+    closed = list(ClosedDay.objects.overlapping(target, first, last))
+    landings = []
+    for session in sessions:
+        holiday = _holiday_of(timezone.localtime(session.starts_at).date(), holidays, closed)
+        if holiday:
+            landings.append(Landing(session=session, holiday=holiday))
+    return landings

@@ -30,6 +30,8 @@ urlpatterns = [
     path("", include("supervision.urls")),
     # …/mensen/ (the coordinator's people page: it ends supervision and network seats)
     path("", include("supervision.people_urls")),
+    # …/volgend-schooljaar/ (the coordinator starts next school year's environment)
+    path("", include("supervision.rollover_urls")),
     # reflecties/, leeruitkomsten/, bewijs/, …/leeruitkomsten/
     path("", include("reflections.urls")),
     # …/dashboard/, …/organisaties/, netwerken/<pk>/dashboard/
