@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from environments.models import Domain, LearningEnvironment, Level, ProgrammeTarget
+from environments.models import Domain, DomainTarget, LearningEnvironment, Level, ProgrammeTarget
 from learning_networks.models import (
     Attendance,
     LearningNetwork,
@@ -195,7 +195,11 @@ def placements_in(environment: LearningEnvironment, period: Period) -> QuerySet[
 
 
 def balance(environment: LearningEnvironment, period: Period) -> Balance:
-    """Students per programme, domain and level against the target mix (2 queries)."""
+    """Students per programme, domain and level against the target mix (3 queries)."""
+    # A domain's own target (the coordinator's settings) over its programmes' sum.
+    domain_targets = dict(
+        DomainTarget.objects.filter(environment=environment).values_list("domain", "students")
+    )
     targets = {
         t.programme_id: t
         for t in ProgrammeTarget.objects.filter(environment=environment).select_related("programme")
@@ -235,14 +239,15 @@ def balance(environment: LearningEnvironment, period: Period) -> Balance:
             members = [r for r in programmes if getattr(r, attribute) == value]
             targeted = [r.target for r in members if r.target]
             students = sum(r.students for r in members)
-            if not members or (students == 0 and not targeted):
+            own = domain_targets.get(value) if attribute == "domain" else None
+            if own is None and (not members or (students == 0 and not targeted)):
                 continue
             result.append(
                 GroupRow(
                     key=value,
                     label=str(label),
                     students=students,
-                    target=sum(targeted) if targeted else None,
+                    target=own if own is not None else (sum(targeted) if targeted else None),
                 )
             )
         return result

@@ -533,3 +533,34 @@ def test_the_settings_changes_are_in_the_coordinators_audit_log(cast: Any, login
     assert "south" in html
     # What the coordinator wrote is recorded as changed, not copied into the trail.
     assert "Geheime visie-tekst" not in html
+
+
+def test_the_dashboard_compares_each_domain_with_its_own_target(cast: Any, login: Any) -> None:
+    from dashboards import figures
+
+    today = cast.placement.start_date
+    period = figures.Period(today, today, "vandaag")
+    ProgrammeTarget.objects.create(environment=cast.environment, programme=cast.pabo, students=2)
+    ProgrammeTarget.objects.create(
+        environment=cast.environment, programme=cast.social_work, students=4
+    )
+    before = {row.key: row.target for row in figures.balance(cast.environment, period).domains}
+    assert before == {"educational": 2, "social": 4}
+
+    login(cast.coordinator).post(
+        url("accounts:environment_programmes", cast),
+        {
+            f"programme_{cast.pabo.pk}": "2",
+            f"programme_{cast.social_work.pk}": "4",
+            "domain_social": "9",
+            "domain_pedagogical": "3",
+        },
+    )
+
+    after = {
+        row.key: (row.students, row.target)
+        for row in figures.balance(cast.environment, period).domains
+    }
+    # The domain's own number wins over its programmes' sum; a domain with a target
+    # and no programme yet is shown with nobody.
+    assert after == {"educational": (0, 2), "social": (1, 9), "pedagogical": (0, 3)}
