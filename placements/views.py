@@ -210,14 +210,15 @@ def _entry_form(placement: Placement, start: datetime.date) -> ActivityEntryForm
     return ActivityEntryForm(placement=placement, initial={"date": _default_day(placement, start)})
 
 
-def _week_context(placement: Placement, start: datetime.date) -> dict[str, object]:
-    end = start + datetime.timedelta(days=6)
+def _week_entries(placement: Placement, start: datetime.date) -> list[ActivityEntry]:
+    return list(placement.entries.filter(date__gte=start, date__lte=start + datetime.timedelta(6)))
+
+
+def _week_glance(
+    placement: Placement, start: datetime.date, entries: list[ActivityEntry]
+) -> dict[str, object]:
+    """The week at a glance (``#week-glance``): hours against the target, day by day."""
     today = timezone.localdate()
-    entries = list(placement.entries.filter(date__gte=start, date__lte=end))
-    week = Week.objects.filter(placement=placement, start=start).prefetch_related("events").first()
-    events = list(week.events.all()) if week is not None else []
-    # Who signs off names the person a submitted week waits for, and whom to ask to reopen.
-    signer = placement.assignments.select_related("supervisor").filter(signs_off=True).first()
     logged = sum(entry.minutes for entry in entries)
     target = int(placement.hours_per_week * 60)
     days = []
@@ -240,9 +241,31 @@ def _week_context(placement: Placement, start: datetime.date) -> dict[str, objec
                 "minutes": sum(e.minutes for e in entries if e.date == day),
             }
         )
+    return {
+        "days": days,
+        "days_to_come": to_come,
+        "logged_minutes": logged,
+        "target_minutes": target,
+        "progress": min(logged, target) if target else logged,
+    }
+
+
+def _week_context(
+    placement: Placement, start: datetime.date, entries: list[ActivityEntry] | None = None
+) -> dict[str, object]:
+    end = start + datetime.timedelta(days=6)
+    if entries is None:
+        entries = _week_entries(placement, start)
+    week = Week.objects.filter(placement=placement, start=start).prefetch_related("events").first()
+    events = list(week.events.all()) if week is not None else []
+    # Who signs off names the person a submitted week waits for, and whom to ask to reopen.
+    signer = placement.assignments.select_related("supervisor").filter(signs_off=True).first()
+    glance = _week_glance(placement, start, entries)
+    to_come = cast(list[datetime.date], glance["days_to_come"])
     previous = start - datetime.timedelta(days=7)
     following = start + datetime.timedelta(days=7)
     return {
+        **glance,
         "week_start": start,
         "week_end": end,
         "entries": entries,
@@ -252,14 +275,9 @@ def _week_context(placement: Placement, start: datetime.date) -> dict[str, objec
         "last_event": events[-1] if events else None,
         "signer": signer,
         "takes_entries": week is None or week.takes_entries,
-        "days": days,
-        "days_to_come": to_come,
         "days_to_come_labels": [
             formats.date_format(day, "LONG_MONTH_DAY_FORMAT") for day in to_come
         ],
-        "logged_minutes": logged,
-        "target_minutes": target,
-        "progress": min(logged, target) if target else logged,
         "can_submit": any(entry.is_editable for entry in entries),
         "previous_url": _week_url(placement, previous)
         if previous + datetime.timedelta(days=6) >= placement.start_date
@@ -380,19 +398,23 @@ def _render_logged(
 ) -> HttpResponse:
     """After an htmx quick-log into the week on screen, only what changed: a fresh
     form, the totals and the new entry (``#logged`` in placement_detail.html); the
-    whole week when more changes (its first entry to submit brings the submit button)."""
+    whole week when more changes (its first entry to submit brings the submit button).
+    The date was valid, so the week takes entries: the week's row, history and signer
+    are read only for the whole week."""
     context: dict[str, object] = {
         "placement": placement,
         "is_student": True,
         "is_supervisor": False,
         "form": _entry_form(placement, start),
-        "oob": True,
     }
-    context.update(_week_context(placement, start))
-    rows = cast(list[EntryRow], context["rows"])
-    if sum(row["editable"] for row in rows) < 2:
-        context.update({"oob": False, "reopen_form": ReopenRequestForm()})
+    entries = _week_entries(placement, start)
+    if sum(item.is_editable for item in entries) < 2:
+        context["reopen_form"] = ReopenRequestForm()
+        context.update(_week_context(placement, start, entries))
         return TemplateResponse(request, "placements/placement_detail.html#week", context)
+    rows = entry_rows(entries)
+    context.update(_week_glance(placement, start, entries))
+    context.update({"week_start": start, "entries": entries, "rows": rows, "oob": True})
     position = next(index for index, row in enumerate(rows) if row["pk"] == entry.pk)
     context["new_row"] = rows[position]
     context["next_row"] = rows[position + 1] if position + 1 < len(rows) else None
