@@ -101,7 +101,8 @@ class MemberForm(forms.Form):
     )
     domain = forms.ChoiceField(
         label=_("Own domain"),
-        choices=Domain.choices,
+        choices=[("", _("not recorded")), *Domain.choices],
+        required=False,
         help_text=_("The professional domain this person works in."),
     )
 

@@ -301,3 +301,17 @@ def test_a_waiting_or_expired_invitation_is_sent_again(
 def test_only_coordinators_see_the_people_page(who: str, cast: Any, client: Client) -> None:
     client.force_login(getattr(cast, who))
     assert client.get(people_url(cast)).status_code == 403
+
+
+def test_a_coordinator_cannot_reach_a_member_of_another_environment(
+    cast: Any, client: Client
+) -> None:
+    """Through their own environment's address, the other coordinator still cannot
+    change or end a member of this one."""
+    client.force_login(cast.other_coordinator)
+    member = member_of(cast, cast.bystander)
+    for name in ("people:member", "people:end", "people:reinvite"):
+        url = reverse(name, args=[cast.other_environment.pk, member.pk])
+        assert client.post(url).status_code == 404, name
+    member.refresh_from_db()
+    assert member.is_active and not Invitation.objects.exists()
