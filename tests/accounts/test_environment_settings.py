@@ -68,6 +68,7 @@ def test_only_the_environments_coordinator_opens_the_settings(
         (cast.coordinator, 200),
         (cast.student, 403),
         (cast.supervisor, 403),
+        (cast.colleague, 403),
         (cast.other_coordinator, 404),
         (cast.outsider, 404),
     ):
