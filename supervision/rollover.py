@@ -524,7 +524,7 @@ def _run_networks(plan: Plan, target: LearningEnvironment, carried: dict[str, An
     for move in plan.sessions:
         session = move.session
         line_pk = lines.get(session.line_id) if session.line_id is not None else None
-        if line_pk is None and session.line_id is not None:
+        if line_pk is None and session.line is not None:
             # A line of the same title was there already.
             network_pk = networks[session.network_id].pk
             line_pk = existing_lines.get((network_pk, session.line.title))

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from environments.access import environment_for
@@ -93,10 +94,15 @@ def rollover_run_view(request: AuthedRequest, pk: int) -> HttpResponse:
                 _("%(environment)s is ready: you are its coordinator.") % {"environment": target},
             )
             if plan.in_holidays:
+                count = len(plan.in_holidays)
                 messages.warning(
                     request,
-                    _("%(count)s sessions land in a holiday: move them before you publish them.")
-                    % {"count": len(plan.in_holidays)},
+                    ngettext(
+                        "%(count)s session lands in a holiday: move it before you publish it.",
+                        "%(count)s sessions land in a holiday: move them before you publish them.",
+                        count,
+                    )
+                    % {"count": count},
                 )
             return redirect("rollover:start", pk=environment.pk)
     return _start_page(request, environment, form, status=422)
