@@ -11,8 +11,12 @@ supervisor who signs off for 60 supervisees, each with a submitted week of about
 settings) on 127.0.0.1 and measures, from a second process with 16 connections,
 the student's week and overview, the supervisor's queue and a week review
 against a minimal logged-in page (and an empty page in the site layout), in
-interleaved rounds. Figures go to bench/results/placements-<date>.json.
-See bench/README.md.
+interleaved rounds. Then, in-process and one request at a time, each page's own
+cost — and that of the two writes, logging an activity through the htmx quick-log
+and approving a week from the queue (each in a transaction rolled back afterwards,
+so every repetition meets the same data) — as the median wall and CPU time of
+``--repeat`` requests against the minimal page's. Figures go to
+bench/results/placements-<date>.json. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -21,9 +25,13 @@ import argparse
 import datetime
 import os
 import random
+import statistics
 import sys
 import time
+import uuid
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -629,6 +637,162 @@ def pages(seeder: Seeder) -> tuple[harness.Page, list[harness.Page]]:
     ]
 
 
+@dataclass
+class Post:
+    """A write measured in-process: ``data()`` makes a fresh form each time."""
+
+    name: str
+    path: str
+    session_key: str
+    data: Callable[[], dict[str, Any]]
+    expect_status: int
+    expect: str
+    headers: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+
+
+def posts(seeder: Seeder) -> list[Post]:
+    """The student logs an hour today through the htmx quick-log, on this week's page
+    (which already has entries to submit: the answer is the fresh form, the totals and
+    the new entry); the supervisor approves the oldest week in the queue."""
+    from django.urls import reverse
+
+    from placements.models import week_start
+
+    student = harness.login_session(seeder.student)
+    supervisor = harness.login_session(seeder.supervisor)
+    today = seeder.today
+    oldest, _ = min(
+        seeder.queue_weeks, key=lambda item: (item[0].start, item[0].placement.student.full_name)
+    )
+
+    def activity() -> dict[str, Any]:
+        return {
+            "date": today.isoformat(),
+            "minutes": "60",
+            "setting": "school",
+            "kind": "classroom",
+            "disciplines": ["teacher", "social_work"],
+            "description": "Rekenles in groep 5 ondersteund",
+            "submission_key": str(uuid.uuid4()),
+        }
+
+    return [
+        Post(
+            name="log",
+            path=reverse("placements:entry_create", args=[seeder.placement.pk])
+            + f"?week={week_start(today).isoformat()}",
+            session_key=student,
+            data=activity,
+            headers={"HX-Request": "true"},
+            expect_status=200,
+            expect='id="quick-log"',
+            description="student logs an activity: htmx POST of the quick-log on this week",
+        ),
+        Post(
+            name="approve",
+            path=reverse("placements:week_approve", args=[oldest.pk]),
+            session_key=supervisor,
+            data=dict,
+            expect_status=302,
+            expect=reverse("placements:signoff_queue"),
+            description="supervisor approves the oldest week from the queue (POST, redirect)",
+        ),
+    ]
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def inprocess_costs(
+    minimal: harness.Page, pages: list[harness.Page], writes: list[Post], repeat: int
+) -> list[dict[str, Any]]:
+    """Each request's own cost in-process, one at a time: the median wall and CPU
+    time of ``repeat`` requests (after two warm ones), its ratio to the minimal page's
+    and its query count. A write runs in a transaction that is rolled back, so it
+    meets the same data every time (what it would hand to on_commit is not run)."""
+    from django.conf import settings
+    from django.db import connection, transaction
+    from django.test import Client
+
+    def client(session_key: str) -> Client:
+        made = Client(HTTP_HOST=harness.HOST, raise_request_exception=True)
+        made.cookies[settings.SESSION_COOKIE_NAME] = session_key
+        made.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+        return made
+
+    def request(target: harness.Page | Post, made: Client) -> Any:
+        if isinstance(target, harness.Page):
+            return made.get(target.path)
+        response = None
+        try:
+            with transaction.atomic():
+                response = made.post(target.path, target.data(), headers=target.headers)
+                raise _RolledBack
+        except _RolledBack:
+            pass
+        return response
+
+    queries: list[str] = []
+
+    def counted(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    figures = []
+    for target in [minimal, *pages, *writes]:
+        made = client(target.session_key)
+        for _ in range(2):
+            request(target, made)
+        queries.clear()
+        with connection.execute_wrapper(counted):
+            response = request(target, made)
+        expected = target.expect_status if isinstance(target, Post) else 200
+        body = response.content.decode()
+        where = response.get("Location", "") + body
+        if response.status_code != expected or target.expect not in where:
+            raise harness.BenchError(
+                f"{target.name}: {target.path} answered {response.status_code} in-process "
+                f"(marker {target.expect!r} {'found' if target.expect in where else 'missing'})"
+            )
+        wall, cpu = [], []
+        for _ in range(repeat):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            request(target, made)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+            wall.append((time.perf_counter() - started) * 1000)
+        figures.append(
+            {
+                "name": target.name,
+                "method": "GET" if isinstance(target, harness.Page) else "POST",
+                "ms": round(statistics.median(wall), 2),
+                "cpu_ms": round(statistics.median(cpu), 2),
+                "queries": len(queries),
+                "response_bytes": len(response.content),
+            }
+        )
+    for row in figures:
+        row["ratio"] = round(row["ms"] / figures[0]["ms"], 2)
+        row["ratio_cpu"] = round(row["cpu_ms"] / figures[0]["cpu_ms"], 2)
+    return figures
+
+
+def format_inprocess(rows: list[dict[str, Any]]) -> str:
+    header = (
+        f"{'request':<10} {'method':>6} {'ms':>7} {'cpu ms':>7} {'×ms':>6} {'×cpu':>6} "
+        f"{'queries':>7} {'KiB':>6}"
+    )
+    lines = [header, "-" * len(header)]
+    for row in rows:
+        lines.append(
+            f"{row['name']:<10} {row['method']:>6} {row['ms']:>7.1f} {row['cpu_ms']:>7.1f} "
+            f"{row['ratio']:>6.2f} {row['ratio_cpu']:>6.2f} {row['queries']:>7} "
+            f"{row['response_bytes'] / 1024:>6.1f}"
+        )
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -644,6 +808,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--no-write", action="store_true", help="print only, write no JSON")
     parser.add_argument("--show-queries", action="store_true", help="print each page's SQL")
+    parser.add_argument(
+        "--repeat", type=int, default=30, help="requests per page for the in-process costs"
+    )
     args = parser.parse_args()
     config = harness.LoadConfig(
         workers=args.workers,
@@ -662,7 +829,7 @@ def main() -> int:
     server = None
     database = None
     try:
-        with harness.deadline(290):
+        with harness.deadline(400):
             database = harness.Database.from_url(database_url)
             harness.check_redis(args.redis_url)
             env = harness.server_environment(database.url, args.redis_url)
@@ -690,6 +857,8 @@ def main() -> int:
             results = harness.measure(server, minimal, measured, config, args.show_queries)
             load_after = harness.load_average()
             server.stop()
+            print(f"in-process: {args.repeat} requests of each page and write, one at a time")
+            own_costs = inprocess_costs(minimal, measured, posts(seeder), args.repeat)
             machine = harness.machine_info(database)
             # Load average (1, 5, 15 min) before and after measuring: the other work on
             # the machine, including this benchmark's own server and client.
@@ -738,16 +907,21 @@ def main() -> int:
                 },
                 "data": data,
                 "pages": results,
+                "inprocess": own_costs,
                 "run_seconds": round(time.monotonic() - began, 1),
             }
             print()
             print(harness.format_table(results))
+            print()
+            print(format_inprocess(own_costs))
             print(
                 "\n×rps = minimal req/s ÷ page req/s, ×p50 = page p50 ÷ minimal p50 (medians "
                 "over the rounds); 1 req ms = one request in-process.\n"
                 f"Minimal page req/s per phase: {results[0]['phases_rps']} "
                 f"(spread {results[0]['spread']:.0%}). Load average before/after: "
-                f"{load_before} / {load_after}. Whole run {payload['run_seconds']} s."
+                f"{load_before} / {load_after}. Whole run {payload['run_seconds']} s.\n"
+                "In-process: median of each request's wall (ms) and CPU (cpu ms) time, and "
+                "their ratios to the minimal page's; writes rolled back after each request."
             )
             if not args.no_write:
                 path = harness.write_results("placements", payload)
