@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboards import views
+from dashboards import region_views, views
 
 app_name = "dashboards"
 
@@ -25,4 +25,7 @@ urlpatterns = [
         views.network_export,
         name="network_export",
     ),
+    # Staff: every environment of a region side by side.
+    path("regios/", region_views.region, name="region"),
+    path("regios/export.csv", region_views.region_export, name="region_export"),
 ]
