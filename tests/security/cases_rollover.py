@@ -18,8 +18,18 @@ def everything(cast: Any) -> dict[str, Any]:
     }
 
 
+def rolled_over(cast: Any) -> Any:
+    """Next year started, with a draft in the spring holiday: the page lists it."""
+    from supervision.rollover import rollover_run
+    from tests.supervision.steps import a_year_to_roll_over
+
+    a_year_to_roll_over(cast)
+    return rollover_run(source=cast.environment, user=cast.coordinator)[0]
+
+
 CASES = [
     Case("rollover:start", MANAGE, args=env_pk),
+    Case("rollover:start", MANAGE, args=env_pk, setup=rolled_over, note="after a rollover"),
     # What it would carry over: a page, nothing written.
     Case(
         "rollover:start",
