@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Role
@@ -335,3 +337,30 @@ def test_the_rollover_is_audited_and_the_menu_forgotten(
         "environments.DomainTarget",
         "accounts.Membership",
     }
+
+
+def test_the_plan_costs_the_same_queries_for_a_bigger_year(
+    cast: Any, django_assert_max_num_queries: Any
+) -> None:
+    line = a_year_to_roll_over(cast)
+    with CaptureQueriesContext(connection) as small:
+        rollover_plan(source=cast.environment)
+    other = LearningNetwork.objects.create(environment=cast.environment, name="Tweede netwerk")
+    NetworkMembership.objects.create(network=other, user=cast.bystander, core_team=True)
+    second = LearningLine.objects.create(network=other, title="Buitenspelen")
+    for week in range(6):
+        start = datetime.datetime(2027, 4, 6, 10, 0, tzinfo=AMS) + datetime.timedelta(weeks=week)
+        for session_line in (line, second):
+            NetworkSession.objects.create(
+                network=session_line.network,
+                line=session_line,
+                kind="mixed",
+                theme=f"Week {week}",
+                starts_at=start,
+                ends_at=start + datetime.timedelta(hours=1),
+            )
+    LearningOutcome.objects.create(environment=cast.environment, title="Tweede uitkomst")
+
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        plan = rollover_plan(source=cast.environment)
+    assert len(plan.sessions) == 3 + 12
