@@ -52,6 +52,7 @@ NAV_VIEWS = frozenset(
         "placements:signoff_queue",
         "supervision:home",
         "notifications:list",
+        "learning_networks:unavailability",
     }
 )
 COORDINATION_VIEWS = frozenset(
@@ -61,6 +62,8 @@ COORDINATION_VIEWS = frozenset(
         "dashboards:environment",
         "notifications:report_list",
         "accounts:audit_log",
+        "people:list",
+        "accounts:environment_settings",
     }
 )
 

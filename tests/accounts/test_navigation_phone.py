@@ -1,7 +1,7 @@
 """The site header on a phone and on a desktop.
 
 On a phone (375×667) every link waits behind one "Menu" disclosure, so the header
-takes little of the first screen; the coordinator's five links per environment sit
+takes little of the first screen; the coordinator's seven links per environment sit
 in a dropdown of their own. At desktop width the links are in view without the menu.
 Driven by Playwright in Debian's Chromium, keyboard only where it says so.
 """
@@ -32,14 +32,16 @@ def dutch(text: str, **values: str) -> str:
 
 
 def coordination_links(environment: Any) -> list[str]:
-    """The coordinator's five links for one environment, in the order of the menu."""
+    """The coordinator's seven links for one environment, in the order of the menu."""
     args = [environment.pk]
     return [
         reverse("placements:environment_placements", args=args),
+        reverse("people:list", args=args),
         reverse("accounts:invitation_list", args=args),
         reverse("dashboards:environment", args=args),
         reverse("notifications:report_list", args=args),
         reverse("accounts:audit_log", args=args),
+        reverse("accounts:environment_settings", args=args),
     ]
 
 
@@ -107,7 +109,7 @@ def test_coordinator_reaches_an_environment_link_with_the_keyboard_on_a_phone(
     sign_in(page, live_server.url, cast.coordinator)
     page.goto(live_server.url + reverse("home"))
     second = environments[1]
-    balance = coordination_links(second)[2]
+    balance = coordination_links(second)[3]
 
     tab_to(page, lambda f: f["summary"] == "nav-menu")
     page.keyboard.press("Enter")
@@ -127,7 +129,7 @@ def test_coordinator_reaches_an_environment_link_with_the_keyboard_on_a_phone(
     expect(page.locator(f'header a[href="{balance}"]')).to_be_hidden()
 
 
-def test_each_coordinated_environment_has_a_dropdown_with_five_links_on_a_desktop(
+def test_each_coordinated_environment_has_a_dropdown_with_seven_links_on_a_desktop(
     transactional_db: None,
     cast: Any,
     environments: list[Any],
@@ -146,7 +148,7 @@ def test_each_coordinated_environment_has_a_dropdown_with_five_links_on_a_deskto
     for environment in environments:
         dropdown = coordination(page, environment)
         links = dropdown.locator("a")
-        expect(links).to_have_count(5)
+        expect(links).to_have_count(7)
         expect(links.first).to_be_hidden()
         dropdown.locator("summary").click()
         assert [link.get_attribute("href") for link in links.all()] == coordination_links(
@@ -165,9 +167,9 @@ def test_each_coordinated_environment_has_a_dropdown_with_five_links_on_a_deskto
             )
             names.add(name)
         dropdown.locator("summary").click()
-    assert len(names) == 10, "ten distinct link names for two environments"
+    assert len(names) == 14, "fourteen distinct link names for two environments"
 
-    reports = coordination_links(environments[1])[3]
+    reports = coordination_links(environments[1])[4]
     coordination(page, environments[1]).locator("summary").click()
     header.locator(f'a[href="{reports}"]').click()
     expect(page).to_have_url(live_server.url + reports)
