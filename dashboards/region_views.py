@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from dashboards import region as figures
 from dashboards.exports import csv_response
+from dashboards.suppression import SUPPRESSED, hidden_text
 from dashboards.tables import FigureTable, Row
 from environments.models import Region
 from ulvo.lib.http import AuthedRequest
@@ -93,6 +94,8 @@ def _region_view(request: AuthedRequest) -> dict[str, Any]:
         sort_column=column,
         descending=descending,
         needing_help=sum(1 for r in rows if r.needs_help),
+        suppressed=SUPPRESSED,
+        hidden=hidden_text(),
         thresholds={
             "coverage": round(figures.COVERAGE_MIN * 100),
             "attendance": round(figures.ATTENDANCE_MIN * 100),
