@@ -5,7 +5,8 @@ start, the page listing that session to move, the new year's page linking last y
 and the new year's learning line with its draft sessions.
 
 Driven by Playwright in Debian's Chromium at phone size (tests/conftest.py), against
-the live server, without JavaScript being needed for any step. ``transactional_db``
+the live server, without JavaScript being needed for any step; axe (WCAG 2.2 A/AA)
+finds nothing on the rollover's pages and the new year's environment page. ``transactional_db``
 comes before ``cast`` so the cast is committed and visible to the server's thread.
 """
 
@@ -20,7 +21,7 @@ from playwright.sync_api import Page, expect
 
 from environments.models import LearningEnvironment
 from learning_networks.models import LearningLine, NetworkSession, SessionStatus
-from tests.accessibility.axe import sign_in
+from tests.accessibility.axe import sign_in, violations
 from tests.browser import watch_console
 from tests.supervision.steps import a_year_to_roll_over
 
@@ -43,6 +44,7 @@ def test_a_coordinator_rolls_the_environment_over_on_a_phone(
     page.goto(live_server.url + reverse("accounts:environment", args=[cast.environment.pk]))
     page.locator("main").get_by_role("button", name="Next school year").click()
     expect(page.get_by_role("heading", name="Start 2027-2028")).to_be_visible()
+    assert violations(page) == []
     outcomes = page.get_by_role("checkbox", name="Shared learning outcomes")
     expect(outcomes).to_be_checked()
     outcomes.uncheck()
@@ -52,6 +54,7 @@ def test_a_coordinator_rolls_the_environment_over_on_a_phone(
     expect(page.get_by_text("Ouderbetrokkenheid: Tuesday 29 February 2028")).to_be_visible()
     expect(page.get_by_role("heading", name="Shared learning outcomes")).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert violations(page) == []
     page.get_by_role("button", name="Start 2027-2028").click()
 
     expect(page.get_by_text("Leidsche Rijn 2027-2028 is ready")).to_be_visible()
@@ -62,9 +65,11 @@ def test_a_coordinator_rolls_the_environment_over_on_a_phone(
         "href", reverse("learning_networks:session_edit", args=[moving.pk])
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert violations(page) == []
 
     page.get_by_role("link", name="Leidsche Rijn 2027-2028").click()
     expect(page.get_by_role("link", name="Last year's environment (2026-2027)")).to_be_visible()
+    assert violations(page) == []
     assert not new.learning_outcomes.exists()
 
     line = LearningLine.objects.get(network__environment=new)
