@@ -314,13 +314,22 @@ class EnvironmentRow:
     pk: int
     name: str
     cells: dict[str, Cell]
-    domains: list[tuple[str, Cell, int | None]]  # label, students, target
+    domain_values: list[tuple[str, Cell, int | None]]  # domain, students, target
     concerns: list[str]
     suppressed: bool
 
     @property
     def needs_help(self) -> bool:
         return bool(self.concerns)
+
+    @property
+    def domains(self) -> list[tuple[str, str, str | None]]:
+        """Per domain its label, the students and the target as the page shows them."""
+        labels = {value: str(label) for value, label in Domain.choices}
+        return [
+            (labels[value], students.text, None if target is None else _number(target).text)
+            for value, students, target in self.domain_values
+        ]
 
     @property
     def concern_texts(self) -> list[str]:
@@ -343,7 +352,6 @@ CONCERNS = {
 def present(figures: RegionFigures, coordinated: set[int]) -> list[EnvironmentRow]:
     """The rows one viewer sees: exact for the environments they coordinate
     (``coordinated``), suppressed for the others."""
-    labels = {value: str(label) for value, label in Domain.choices}
     rows = []
     for env in figures.environments:
         suppress = env.pk not in coordinated
@@ -379,8 +387,8 @@ def present(figures: RegionFigures, coordinated: set[int]) -> list[EnvironmentRo
                 pk=env.pk,
                 name=env.name,
                 cells=cells,
-                domains=[
-                    (labels[d.domain], _count(d.students, suppress), d.target) for d in env.domains
+                domain_values=[
+                    (d.domain, _count(d.students, suppress), d.target) for d in env.domains
                 ],
                 concerns=env.concerns,
                 suppressed=suppress,

@@ -21,7 +21,7 @@ from dashboards import region as figures
 from dashboards.exports import csv_response
 from dashboards.suppression import SUPPRESSED, hidden_text
 from dashboards.tables import FigureTable, Row
-from environments.models import Region
+from environments.models import Domain, Region
 from ulvo.lib.http import AuthedRequest
 
 
@@ -56,6 +56,7 @@ COLUMN_LABELS = {
     "attendance": gettext_lazy("Attendance"),
     "reflections": gettext_lazy("Reflections per student"),
     "help": gettext_lazy("Needs help"),
+    "domains": gettext_lazy("Students per domain (target)"),
 }
 
 
@@ -117,12 +118,21 @@ def _headers(context: dict[str, Any], query: str) -> list[dict[str, Any]]:
         headers.append(
             {
                 "column": column,
+                "sortable": True,
                 "label": COLUMN_LABELS[column],
                 "href": f"?{query}&sort={next_sort}",
                 "aria_sort": ("descending" if descending else "ascending") if current else "",
                 "numeric": column in figures.COLUMNS,
             }
         )
+    headers.append(
+        {
+            "column": "domains",
+            "label": COLUMN_LABELS["domains"],
+            "sortable": False,
+            "numeric": False,
+        }
+    )
     return headers
 
 
@@ -140,6 +150,22 @@ def region(request: AuthedRequest) -> HttpResponse:
     return TemplateResponse(request, "dashboards/region.html", context)
 
 
+def _domain_cells(row: figures.EnvironmentRow) -> list[Any]:
+    """Per domain of ``Domain`` the students (as shown) and the target, for the CSV."""
+    found = {value: (students, target) for value, students, target in row.domain_values}
+    cells: list[Any] = []
+    for value in Domain.values:
+        students, target = found.get(value, (None, None))
+        cells.append("" if students is None else _export_value(students))
+        cells.append(target if target is not None else "")
+    return cells
+
+
+def _export_value(cell: figures.Cell) -> Any:
+    """A number as a number; "<5" or "hidden" as the page shows it."""
+    return cell.text if cell.value is None and cell.text != "–" else cell.value
+
+
 @require_GET
 def region_export(request: AuthedRequest) -> HttpResponse:
     """The region's table as CSV (the numbers as the page shows them)."""
@@ -150,7 +176,14 @@ def region_export(request: AuthedRequest) -> HttpResponse:
     table = FigureTable(
         key="region",
         title=_("Learning environments"),
-        columns=[str(COLUMN_LABELS[c]) for c in ["name", *figures.COLUMNS, "help"]],
+        columns=[
+            *(str(COLUMN_LABELS[c]) for c in ["name", *figures.COLUMNS, "help"]),
+            *(
+                text % {"domain": label}
+                for _value, label in Domain.choices
+                for text in (_("%(domain)s: students"), _("%(domain)s: target"))
+            ),
+        ],
         rows=[
             Row(
                 [
@@ -160,6 +193,7 @@ def region_export(request: AuthedRequest) -> HttpResponse:
                         for c in row.ordered_cells
                     ),
                     ", ".join(row.concern_texts),
+                    *_domain_cells(row),
                 ]
             )
             for row in context["rows"]

@@ -126,7 +126,13 @@ def test_staff_see_counts_of_other_environments_suppressed(world, same_region, s
         "reflections": "hidden",
     }
     assert here.needs_help
+    assert here.domains == [
+        ("educational", "<5", "3"),
+        ("social", "<5", "2"),
+        ("pedagogical", "0", "1"),
+    ]
     body = response.content.decode()
+    assert "social: &lt;5 of 2" in body
     # Numbers only: nobody's name, no reflection's words.
     assert "Student 1" not in body and "GEHEIME-REFLECTIETEKST" not in body
     # No dashboard link for an environment staff do not coordinate.
@@ -151,6 +157,12 @@ def test_a_coordinator_among_staff_sees_their_environment_exactly(
         "reflections": "0.8",
     }
     assert rows["Elders"].cells["students"].text == "<5"
+    assert rows["Dashboardwijk"].domains == [
+        ("educational", "1", "3"),
+        ("social", "3", "2"),
+        ("pedagogical", "0", "1"),
+    ]
+    assert rows["Elders"].domains == [("educational", "<5", None)]
     body = response.content.decode()
     assert reverse("dashboards:environment", args=[world.environment.pk]) in body
     assert reverse("dashboards:environment", args=[world.other.pk]) not in body
@@ -206,7 +218,12 @@ def test_csv_export(world, same_region, staff, client) -> None:
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Learning environment,Students,Target")
+    assert lines[0].endswith(
+        "educational: students,educational: target,social: students,social: target,"
+        "pedagogical: students,pedagogical: target"
+    )
     assert lines[1].startswith("Dashboardwijk,<5,6,hidden,hidden,<5,hidden,hidden,")
+    assert lines[1].endswith(",<5,3,<5,2,0,1")
 
 
 def grow(region_: Any, world: Any, number: int) -> None:
