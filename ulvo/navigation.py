@@ -53,6 +53,7 @@ NAV_VIEWS = frozenset(
         "supervision:home",
         "notifications:list",
         "learning_networks:unavailability",
+        "dashboards:region",
     }
 )
 COORDINATION_VIEWS = frozenset(
