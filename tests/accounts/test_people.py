@@ -221,18 +221,18 @@ def test_the_last_coordinator_and_the_last_core_team_member_stay(cast: Any, clie
     client.force_login(cast.coordinator)
 
     response = client.post(member_url(cast, cast.coordinator, "people:end"), follow=True)
-    assert "last coordinator" in response.content.decode()
+    assert "laatste coördinator" in response.content.decode()
     assert member_of(cast, cast.coordinator).is_active
     response = client.post(
         member_url(cast, cast.coordinator),
         {"role": Role.COLLEAGUE, "organisation": cast.school.pk, "domain": Domain.SOCIAL},
     )
-    assert response.status_code == 422 and "last coordinator" in response.content.decode()
+    assert response.status_code == 422 and "laatste coördinator" in response.content.decode()
     assert member_of(cast, cast.coordinator).role == Role.COORDINATOR
 
     # The supervisor is the network's only core-team member.
     response = client.post(member_url(cast, cast.supervisor, "people:end"), follow=True)
-    assert "last core-team member of Leernetwerk LR" in response.content.decode()
+    assert "laatste kernteamlid van Leernetwerk LR" in response.content.decode()
     assert member_of(cast, cast.supervisor).is_active
     assert SupervisionAssignment.objects.filter(supervisor=cast.supervisor).exists()
 
