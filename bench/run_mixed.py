@@ -249,7 +249,9 @@ def build(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any], dic
                         "HX-Target": "week",
                         "HX-Current-URL": f"http://{harness.HOST}{current['path']}",
                     },
-                    "expect": current["expect"],
+                    # The answer: a fresh form, and the new entry with the week's totals
+                    # out of band (or the whole week, for its first entry to submit).
+                    "expect": ['id="quick-log"', f'{create}?week={this_week.isoformat()}"'],
                     "token_from": {"type": "week", **current},
                 }
             )
