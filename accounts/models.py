@@ -137,7 +137,11 @@ class Membership(models.Model):
     """A user's role within one learning environment."""
 
     user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+        User,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+        db_index=False,  # membership_unique_role leads with this column
     )
     environment = models.ForeignKey(
         LearningEnvironment,
@@ -188,10 +192,8 @@ class Membership(models.Model):
                 name="membership_student_has_programme",
             ),
         ]
-        indexes = [
-            # The home page and every visible_to(): a user's environments.
-            models.Index(fields=["user", "environment"], name="membership_user_env_idx"),
-        ]
+        # The home page and every visible_to() read a user's environments through
+        # membership_unique_role, which leads with (user, environment).
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.environment}"
@@ -246,6 +248,7 @@ class Invitation(models.Model):
         on_delete=models.CASCADE,
         related_name="invitations",
         verbose_name=_("learning environment"),
+        db_index=False,  # invitation_env_created_idx leads with this column
     )
     email = models.EmailField(_("e-mail address"), max_length=254)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
@@ -357,7 +360,11 @@ class UserSession(models.Model):
         verbose_name=pgettext_lazy("login", "session"),
     )
     user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("user")
+        User,
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        verbose_name=_("user"),
+        db_index=False,  # usersession_user_created_idx leads with this column
     )
     created_at = models.DateTimeField(_("signed in"), default=timezone.now)
     device = models.CharField(_("device"), max_length=100, blank=True)
@@ -396,6 +403,7 @@ class AuditEvent(models.Model):
         null=True,
         related_name="audit_events",
         verbose_name=_("learning environment"),
+        db_index=False,  # auditevent_env_created_idx leads with this column
     )
     actor = models.ForeignKey(
         User,

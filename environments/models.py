@@ -86,7 +86,11 @@ class Region(models.Model):
 
 class Organisation(models.Model):
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("region")
+        Region,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("region"),
+        db_index=False,  # organisation_unique_name leads with this column
     )
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind)
@@ -134,6 +138,7 @@ class Programme(models.Model):
         related_name="programmes",
         limit_choices_to={"kind": OrganisationKind.INSTITUTE},
         verbose_name=_("institute"),
+        db_index=False,  # programme_unique_name leads with this column
     )
     name = models.CharField(_("name"), max_length=150)
     level = models.CharField(_("level"), max_length=3, choices=Level)
@@ -159,7 +164,10 @@ class Partnership(models.Model):
     """
 
     learningenvironment = models.ForeignKey(
-        "LearningEnvironment", on_delete=models.CASCADE, verbose_name=_("learning environment")
+        "LearningEnvironment",
+        on_delete=models.CASCADE,
+        verbose_name=_("learning environment"),
+        db_index=False,  # its unique pair leads with this column
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, verbose_name=_("organisation")
@@ -192,7 +200,11 @@ class LearningEnvironmentQuerySet(models.QuerySet["LearningEnvironment"]):
 
 class LearningEnvironment(models.Model):
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="environments", verbose_name=_("region")
+        Region,
+        on_delete=models.PROTECT,
+        related_name="environments",
+        verbose_name=_("region"),
+        db_index=False,  # environment_unique_name_per_year leads with this column
     )
     name = models.CharField(_("name"), max_length=150)
     neighbourhood = models.CharField(_("neighbourhood"), max_length=150, blank=True)
@@ -267,6 +279,7 @@ class ProgrammeTarget(models.Model):
         on_delete=models.CASCADE,
         related_name="programme_targets",
         verbose_name=_("learning environment"),
+        db_index=False,  # programme_target_unique leads with this column
     )
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="+", verbose_name=_("programme")
@@ -301,6 +314,7 @@ class DomainTarget(models.Model):
         on_delete=models.CASCADE,
         related_name="domain_targets",
         verbose_name=_("learning environment"),
+        db_index=False,  # domain_target_unique leads with this column
     )
     domain = models.CharField(_("domain"), max_length=20, choices=Domain)
     students = models.PositiveSmallIntegerField(

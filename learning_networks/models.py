@@ -52,6 +52,7 @@ class LearningNetwork(models.Model):
         on_delete=models.CASCADE,
         related_name="networks",
         verbose_name=_("learning environment"),
+        db_index=False,  # network_unique_name_per_environment leads with this column
     )
     name = models.CharField(_("name"), max_length=150)
     description = models.TextField(_("description"), max_length=2000, blank=True)
@@ -82,12 +83,14 @@ class NetworkMembership(models.Model):
         on_delete=models.CASCADE,
         related_name="memberships",
         verbose_name=_("learning network"),
+        db_index=False,  # network_member_unique leads with this column
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="network_memberships",
         verbose_name=_("member"),
+        db_index=False,  # network_member_user_idx leads with this column
     )
     core_team = models.BooleanField(_("core team"), default=False)
 
@@ -115,6 +118,7 @@ class LearningLine(models.Model):
         on_delete=models.CASCADE,
         related_name="lines",
         verbose_name=_("learning network"),
+        db_index=False,  # line_unique_title leads with this column
     )
     title = models.CharField(_("title"), max_length=150)
     description = models.TextField(_("description"), max_length=2000, blank=True)
@@ -164,6 +168,7 @@ class NetworkSession(models.Model):
         on_delete=models.CASCADE,
         related_name="sessions",
         verbose_name=_("learning network"),
+        db_index=False,  # session_network_start_idx leads with this column
     )
     line = models.ForeignKey(
         LearningLine,
@@ -264,12 +269,14 @@ class Attendance(models.Model):
         on_delete=models.CASCADE,
         related_name="attendances",
         verbose_name=_("session"),
+        db_index=False,  # attendance_unique leads with this column
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="attendances",
         verbose_name=_("participant"),
+        db_index=False,  # attendance_user_idx leads with this column
     )
     answer = models.CharField(
         _("answer"), max_length=3, choices=Answer, default=Answer.NONE, blank=True
@@ -303,6 +310,7 @@ class SessionFeedback(models.Model):
         on_delete=models.CASCADE,
         related_name="feedback",
         verbose_name=_("session"),
+        db_index=False,  # feedback_once leads with this column
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -375,6 +383,7 @@ class Unavailability(models.Model):
         on_delete=models.CASCADE,
         related_name="unavailabilities",
         verbose_name=_("person"),
+        db_index=False,  # unavailability_user_kind_idx leads with this column
     )
     kind = models.CharField(
         _("when"), max_length=6, choices=UnavailabilityKind, default=UnavailabilityKind.ONCE
@@ -523,6 +532,7 @@ class WorkingDays(models.Model):
         on_delete=models.CASCADE,
         related_name="working_days",
         verbose_name=_("person"),
+        db_index=False,  # working_days_unique_per_environment leads with this column
     )
     environment = models.ForeignKey(
         LearningEnvironment,
@@ -647,6 +657,7 @@ class ClosedDay(models.Model):
         on_delete=models.CASCADE,
         related_name="closed_days",
         verbose_name=_("learning environment"),
+        db_index=False,  # closed_day_environment_idx leads with this column
     )
     first_day = models.DateField(_("first day"))
     last_day = models.DateField(_("last day"))
