@@ -39,16 +39,14 @@ def a_year_to_roll_over(cast: Any) -> Any:
     one outside the line, a shared outcome; and what students did: a reflection, an
     answered invitation, feedback. Returns the line."""
     import datetime
-    from importlib import import_module
     from zoneinfo import ZoneInfo
 
-    from django.apps import apps
-
     from environments.models import Domain, DomainTarget, ProgrammeTarget
-    from learning_networks.models import LearningLine, NetworkSession, SchoolHoliday, SessionStatus
+    from learning_networks.models import LearningLine, NetworkSession, SessionStatus
     from learning_networks.services import SessionError, feedback_give, session_save
     from reflections.models import LearningOutcome
     from supervision.models import ResponsibilityAgreement
+    from tests.learning_networks.steps import ship_holidays_if_flushed
 
     environment = cast.environment
     # update_or_create: the sweeps run every case's set-up on one cast, so another case
@@ -113,7 +111,6 @@ def a_year_to_roll_over(cast: Any) -> Any:
     # The holidays the data migration ships, which a browser journey earlier in the run
     # (transactional_db) flushes with every table: the landing in the spring holiday
     # needs them.
-    if not SchoolHoliday.objects.exists():
-        import_module("learning_networks.migrations.0003_ship_school_holidays").ship(apps, None)
+    ship_holidays_if_flushed()
     share_reflection(cast.student, environment, "Ik leerde van de buurtwerker.")
     return line

@@ -38,9 +38,17 @@ from supervision.rollover import (
     weeks_to_next_year,
 )
 from tests.environments.factories import LearningEnvironmentFactory
+from tests.learning_networks.steps import ship_holidays_if_flushed
 from tests.supervision.steps import a_year_to_roll_over
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def shipped_holidays(db: None) -> None:
+    """The year's first school weeks come from the shipped summer holidays."""
+    ship_holidays_if_flushed()
+
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
