@@ -336,6 +336,11 @@ class _Stages:
         self.values: np.ndarray | None = None
 
     def run(self, terms: Mapping[int, float], *, maximise: bool) -> float:
+        if self.values is not None and time.monotonic() >= self.deadline:
+            # Out of time: the later stages keep the incumbent, unproven.
+            self.optimal = False
+            self.gap = 1.0
+            return 0.0
         costs = np.zeros(self.n, dtype=np.float64)
         for col, coef in terms.items():
             costs[col] = coef
