@@ -9,6 +9,7 @@ from django.urls.exceptions import Resolver404
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.security_log import security_event
+from accounts.sso import sso_mfa_satisfied
 
 # Pages a user who still has to set up two-factor authentication may reach.
 MFA_SETUP_ALLOWED = frozenset(
@@ -29,7 +30,8 @@ MFA_SETUP_ALLOWED = frozenset(
 
 
 class RequireMFAMiddleware:
-    """Send coordinators and staff without a TOTP app to set one up first."""
+    """Send coordinators and staff without a TOTP app to set one up first, unless
+    they logged in through a provider that asserted a second factor (accounts/sso.py)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -40,6 +42,7 @@ class RequireMFAMiddleware:
             user.is_authenticated
             and not self._may_pass(request)
             and user.must_use_mfa
+            and not sso_mfa_satisfied(request, user)
             and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         ):
             setup = reverse("mfa_activate_totp")

@@ -144,9 +144,12 @@ def _claim(invitation_pk: int) -> Invitation:
 
 @transaction.atomic
 def invitation_accept_new_user(
-    *, invitation: Invitation, full_name: str, password: str, language: str
+    *, invitation: Invitation, full_name: str, password: str | None, language: str
 ) -> User:
     """Create the account the invitation was sent for, with its membership.
+
+    Without a password (``None``) the account signs in through the single sign-on
+    identity the invitation was accepted with (``accounts/sso.py``).
 
     An account prepared without a usable password (by a placement import) is
     claimed instead: accepting sets its name, language and password.

@@ -17,6 +17,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from accounts.sso_config import oidc_apps
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -75,12 +77,15 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "accounts",
     "environments",
     "placements",
     "supervision",
     "learning_networks",
     "reflections",
+    "practice",
     "dashboards",
     "notifications",
     "privacy",
@@ -239,6 +244,24 @@ if ALLAUTH_TRUSTED_PROXY_COUNT and ALLAUTH_TRUSTED_CLIENT_IP_HEADER:
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ULVO"
+
+# Single sign-on (SURFconext, eduID, any OpenID Connect provider): allauth's
+# openid_connect provider, configured only from ULVO_OIDC_PROVIDERS (accounts/sso_config.py
+# names the keys; none by default). SSO never creates an account: accounts/sso.py links
+# an identity to an account through a verified matching address or an invitation.
+SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "APPS": oidc_apps(env("ULVO_OIDC_PROVIDERS"), production=PRODUCTION),
+        "OAUTH_PKCE_ENABLED": True,
+    }
+}
+SOCIALACCOUNT_AUTO_SIGNUP = False
+# allauth's own linking by e-mail stays off: the adapter decides, and logs what it refused.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# Access and refresh tokens are not needed after the login, so they are not kept.
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 
 # Invitations: a single-use link that expires.
 # Absolute links in e-mails start with this address.

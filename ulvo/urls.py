@@ -40,6 +40,9 @@ urlpatterns = [
     path("", include("notifications.urls")),
     # privacy/, mijn-gegevens/
     path("", include("privacy.urls")),
+    # account/oidc/…/login/ (allauth's OpenID Connect paths, served here so that the ID
+    # token's signature is always checked; before allauth's), uitnodiging/…/inloggen/…/
+    path("", include("accounts.sso_urls")),
     path("account/", include("allauth.urls")),
     path("beheer/", admin.site.urls),
 ]
