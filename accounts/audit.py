@@ -107,6 +107,17 @@ AUDITED = (
     # without the times or the reason, and no environment's trail shows it.
     Audited("learning_networks.Unavailability", lambda obj: None, fields=("user", "kind")),
     Audited("learning_networks.WorkingDays", lambda obj: obj.environment_id, fields=("weekdays",)),
+    # Whom a session invites beyond its network (learning_networks.services).
+    Audited(
+        "learning_networks.SessionGuest",
+        lambda obj: obj.session.network.environment_id,
+        fields=("session", "user"),
+    ),
+    Audited(
+        "learning_networks.SessionGuestOrganisation",
+        lambda obj: obj.session.network.environment_id,
+        fields=("session", "organisation"),
+    ),
     # The environment's settings (accounts.environment_settings). An organisation
     # belongs to the region: its event has no environment, the partnership that
     # links it to one has.
@@ -261,6 +272,8 @@ _LABEL_RELATED = {
     "placements.SupervisionAssignment": ("supervisor",),
     "accounts.Membership": ("user", "environment"),
     "learning_networks.WorkingDays": ("user", "environment"),
+    "learning_networks.SessionGuest": ("user", "session"),
+    "learning_networks.SessionGuestOrganisation": ("organisation", "session"),
     "environments.Partnership": ("organisation", "learningenvironment"),
     "environments.ProgrammeTarget": ("programme",),
 }

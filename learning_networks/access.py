@@ -35,13 +35,15 @@ def network_for(user: User, pk: int, *, manage: bool = False) -> LearningNetwork
 def session_for(
     user: User, pk: int, *, manage: bool = False, roster: bool = False
 ) -> NetworkSession:
-    """A session of a network the user may see.
+    """A session of a network the user may see, or one they are a guest of (invited
+    in person or with their organisation: a colleague at a host).
 
     ``manage``: core team or coordinator (plan and edit).
     ``roster``: also the session's facilitators (register attendance).
     """
     session = (
-        NetworkSession.objects.filter(network__in=LearningNetwork.objects.visible_to(user), pk=pk)
+        NetworkSession.objects.visible_to(user)
+        .filter(pk=pk)
         .select_related("network__environment", "line", "location")
         .first()
     )

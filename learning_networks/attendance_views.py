@@ -86,11 +86,17 @@ def _is_facilitator(session: NetworkSession, user: User) -> bool:
 
 
 def _line_neighbours(
-    session: NetworkSession, *, include_drafts: bool
+    session: NetworkSession, user: User, *, include_drafts: bool
 ) -> tuple[NetworkSession | None, NetworkSession | None]:
+    """The sessions before and after in its learning line that the viewer may open (a
+    guest of this one alone sees none)."""
     if session.line_id is None:
         return None, None
-    others = NetworkSession.objects.filter(line_id=session.line_id).exclude(pk=session.pk)
+    others = (
+        NetworkSession.objects.visible_to(user)
+        .filter(line_id=session.line_id)
+        .exclude(pk=session.pk)
+    )
     if not include_drafts:
         others = others.exclude(status=SessionStatus.DRAFT)
     before = Q(position__lt=session.position) | Q(
@@ -154,7 +160,9 @@ def _session_context(
     )
     is_facilitator = any(person.pk == user.pk for person in facilitators)
     may_manage = manages_network(user, session.network)
-    previous, following = _line_neighbours(session, include_drafts=may_manage or is_facilitator)
+    previous, following = _line_neighbours(
+        session, user, include_drafts=may_manage or is_facilitator
+    )
     attendance = (
         Attendance.objects.filter(session=session, user=user).select_related("session").first()
     )
@@ -162,6 +170,13 @@ def _session_context(
         "session": session,
         "facilitators": facilitators,
         "audience_programmes": list(session.audience_programmes.order_by("name")),
+        # Invited beyond the network: organisations by name, people only counted.
+        "guest_organisations": list(
+            session.guest_organisations.select_related("organisation").order_by(
+                "organisation__name"
+            )
+        ),
+        "guest_count": session.guests.count(),
         "previous": previous,
         "following": following,
         "may_manage": may_manage,

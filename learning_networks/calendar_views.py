@@ -27,6 +27,7 @@ from learning_networks.models import (
     LearningNetwork,
     NetworkSession,
     SessionStatus,
+    guest_of,
     hash_token,
 )
 from learning_networks.services import calendar_feed_renew, calendar_feed_revoke
@@ -50,16 +51,18 @@ def feed_url(token: str) -> str:
 
 
 def feed_sessions(user_id: int, now: datetime.datetime) -> list[NetworkSession]:
-    """The sessions in a user's feed: invited (while still in the network) or facilitating,
-    not drafts, in environments the user still belongs to. One query, whatever the
-    number of sessions."""
+    """The sessions in a user's feed: invited (while still in the network, or still a
+    guest of the session) or facilitating, not drafts, in environments the user still
+    belongs to. One query, whatever the number of sessions."""
     facilitated = NetworkSession.facilitators.through.objects.filter(user_id=user_id).values(
         "networksession_id"
     )
-    # An invitation counts only while the person is still in the session's network.
+    # An invitation counts only while the person is still in the session's network or
+    # still its guest (in person or with their organisation).
     invited = Attendance.objects.filter(
+        Q(session__network__memberships__user_id=user_id)
+        | Q(session__in=NetworkSession.objects.filter(guest_of(user_id))),
         user_id=user_id,
-        session__network__memberships__user_id=user_id,
     ).values("session_id")
     environments = Membership.objects.filter(user_id=user_id, is_active=True).values(
         "environment_id"
@@ -276,14 +279,19 @@ def environment_agenda(request: AuthedRequest, pk: int) -> HttpResponse:
         .order_by("starts_at", "pk")
     )
     # Everyone in the environment sees the agenda; only sessions of networks the
-    # viewer may open are linked.
+    # viewer may open, and those they are a guest of, are linked.
     openable = set(
         LearningNetwork.objects.visible_to(request.user)
         .filter(environment=environment)
         .values_list("pk", flat=True)
     )
+    as_guest = set(sessions.filter(guest_of(request.user.pk)).values_list("pk", flat=True))
     items = [
-        AgendaItem(session=session, may_open=session.network_id in openable) for session in sessions
+        AgendaItem(
+            session=session,
+            may_open=session.network_id in openable or session.pk in as_guest,
+        )
+        for session in sessions
     ]
     find_overlaps(items)
     return TemplateResponse(

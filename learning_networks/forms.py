@@ -8,7 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
-from environments.models import Domain, LearningEnvironment, OrganisationKind, Programme
+from environments.models import (
+    Domain,
+    LearningEnvironment,
+    Organisation,
+    OrganisationKind,
+    Programme,
+)
 from learning_networks.models import ClosedDay, LearningLine, LearningNetwork, NetworkSession
 from placements.models import Weekday
 from ulvo.lib.dates import PlausibleDateField, PlausibleDateTimeField
@@ -116,6 +122,39 @@ class SessionForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave empty for every domain."),
     )
+    guest_organisations: "forms.ModelMultipleChoiceField[Organisation]" = (
+        forms.ModelMultipleChoiceField(
+            label=_("Also invite whole organisations"),
+            queryset=None,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_(
+                "Everyone of a partner organisation in this learning environment, also "
+                "who is in no network: a kick-off for the whole school."
+            ),
+            error_messages={
+                "invalid_choice": _(
+                    "Only partner organisations of this learning environment can be invited."
+                ),
+                "invalid_pk_value": _(
+                    "Only partner organisations of this learning environment can be invited."
+                ),
+            },
+        )
+    )
+    guests: "forms.ModelMultipleChoiceField[User]" = forms.ModelMultipleChoiceField(
+        label=_("Also invite these people"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Colleagues and other people of this learning environment outside the network."
+        ),
+        error_messages={
+            "invalid_choice": _("Only people of this learning environment can be invited."),
+            "invalid_pk_value": _("Only people of this learning environment can be invited."),
+        },
+    )
 
     class Meta:
         model = NetworkSession
@@ -154,6 +193,15 @@ class SessionForm(forms.ModelForm):
         audience.queryset = environment.programmes().order_by("name")
         line = cast(forms.ModelChoiceField, self.fields["line"])
         line.queryset = network.lines.all()
+        organisations = cast(forms.ModelMultipleChoiceField, self.fields["guest_organisations"])
+        organisations.queryset = environment.organisations.order_by("name")
+        guests = cast(forms.ModelMultipleChoiceField, self.fields["guests"])
+        guests.queryset = environment_people(environment)
+        if self.instance.pk and not self.is_bound:
+            self.initial["guest_organisations"] = [
+                row.organisation_id for row in self.instance.guest_organisations.all()
+            ]
+            self.initial["guests"] = [row.user_id for row in self.instance.guests.all()]
         self.fields["theme"].widget.attrs["maxlength"] = 200
         if self.instance.pk and not self.is_bound:
             self.initial["starts_at"] = timezone.localtime(self.instance.starts_at)
@@ -163,6 +211,14 @@ class SessionForm(forms.ModelForm):
         """The facilitator checkboxes by organisation, professionals first (schools,
         neighbourhood organisations, institutes, each by name), then the students by
         programme, then who has neither; in one query."""
+        return self._person_groups("facilitators")
+
+    def guest_groups(self) -> list[dict[str, Any]]:
+        """The checkboxes of the people to invite beyond the network, grouped as the
+        facilitators are; in one query."""
+        return self._person_groups("guests")
+
+    def _person_groups(self, field_name: str) -> list[dict[str, Any]]:
         group_of: dict[int, tuple[tuple[int, int, str], str]] = {}
         kind_order = {kind: index for index, kind in enumerate(OrganisationKind.values)}
         for membership in (
@@ -184,7 +240,7 @@ class SessionForm(forms.ModelForm):
             if membership.user_id not in group_of or key < group_of[membership.user_id][0]:
                 group_of[membership.user_id] = (key, label)
         groups: dict[tuple[int, int, str], dict[str, Any]] = {}
-        for box in self["facilitators"]:
+        for box in self[field_name]:
             key, label = group_of.get(int(str(box.data["value"])), ((2, 0, ""), ""))
             group = groups.setdefault(
                 key, {"label": label or _("Other people"), "boxes": [], "checked": False}

@@ -10,11 +10,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Membership
 from environments.models import (
     Domain,
     HolidayRegion,
@@ -162,6 +163,20 @@ def taken_place(path: str = "") -> Q:
     )
 
 
+class NetworkSessionQuerySet(models.QuerySet["NetworkSession"]):
+    def visible_to(self, user: User) -> NetworkSessionQuerySet:
+        """Sessions of the networks a user may see (drafts included: ``session_for``
+        hides them from all but the planners), and the sessions they are a guest of
+        while active in the environment: invited in person or with their organisation
+        (never a draft)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(network__in=LearningNetwork.objects.visible_to(user))
+            | (guest_of(user.pk) & ~Q(status=SessionStatus.DRAFT))
+        )
+
+
 class NetworkSession(models.Model):
     network = models.ForeignKey(
         LearningNetwork,
@@ -219,6 +234,8 @@ class NetworkSession(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = NetworkSessionQuerySet.as_manager()
+
     class Meta:
         ordering = ["starts_at"]
         verbose_name = _("network session")
@@ -246,6 +263,95 @@ class NetworkSession(models.Model):
     def audience_domain_labels(self) -> list[str]:
         labels = dict(Domain.choices)
         return [str(labels[code]) for code in self.audience_domains if code in labels]
+
+
+class SessionGuest(models.Model):
+    """Someone of the environment invited to a session beyond its network's audience:
+    a colleague at a host, a professional outside the network. The invitation itself
+    is their ``Attendance``, made by ``session_invite`` while they are active there."""
+
+    session = models.ForeignKey(
+        NetworkSession,
+        on_delete=models.CASCADE,
+        related_name="guests",
+        verbose_name=_("session"),
+        db_index=False,  # session_guest_unique leads with this column
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="session_guest_of",
+        verbose_name=_("guest"),
+        db_index=False,  # session_guest_user_idx leads with this column
+    )
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__full_name"]
+        verbose_name = _("invited person")
+        verbose_name_plural = _("invited people")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="session_guest_unique"),
+        ]
+        indexes = [
+            # NetworkSession.objects.visible_to(): the sessions one user is a guest of.
+            models.Index(fields=["user", "session"], name="session_guest_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.session}"
+
+
+class SessionGuestOrganisation(models.Model):
+    """A partner organisation invited to a session as a whole (a kick-off for the whole
+    school): its active members in the environment are invited."""
+
+    session = models.ForeignKey(
+        NetworkSession,
+        on_delete=models.CASCADE,
+        related_name="guest_organisations",
+        verbose_name=_("session"),
+        db_index=False,  # session_guest_organisation_unique leads with this column
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        verbose_name = _("invited organisation")
+        verbose_name_plural = _("invited organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "organisation"], name="session_guest_organisation_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.session}"
+
+
+def guest_of(user_id: int) -> Q:
+    """A filter: sessions the user is invited to beyond their networks, in person
+    or as an active member of an invited organisation, while active in the
+    session's environment."""
+    here = Membership.objects.filter(
+        user_id=user_id, is_active=True, environment_id=OuterRef("network__environment_id")
+    )
+    in_person = SessionGuest.objects.filter(session_id=OuterRef("pk"), user_id=user_id)
+    with_organisation = SessionGuestOrganisation.objects.filter(
+        session_id=OuterRef("pk"),
+        organisation_id__in=Membership.objects.filter(
+            user_id=user_id,
+            is_active=True,
+            environment_id=OuterRef(OuterRef("network__environment_id")),
+        ).values("organisation_id"),
+    )
+    return Q(Exists(here)) & (Q(Exists(in_person)) | Q(Exists(with_organisation)))
 
 
 class Answer(models.TextChoices):

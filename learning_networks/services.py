@@ -7,9 +7,10 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.audit import audit_bulk_created, audit_deleted, current_actor_id
+from accounts.models import Membership, Role, User
 from accounts.navigation import navigation_forget
-from environments.models import Programme
+from environments.models import Organisation, Programme
 from learning_networks.models import (
     Answer,
     Attendance,
@@ -19,6 +20,8 @@ from learning_networks.models import (
     NetworkSession,
     Presence,
     SessionFeedback,
+    SessionGuest,
+    SessionGuestOrganisation,
     SessionStatus,
     hash_token,
 )
@@ -49,7 +52,9 @@ def network_member_set(
 
 
 def session_audience(session: NetworkSession) -> QuerySet[User]:
-    """The network's members the session is meant for, and its facilitators.
+    """The network's members the session is meant for, its facilitators and its
+    guests: the people and the members of the organisations invited beyond the
+    network, while active in the environment.
 
     Programme and domain filters narrow the students; professionals are invited
     when the session is for the whole network.
@@ -69,7 +74,80 @@ def session_audience(session: NetworkSession) -> QuerySet[User]:
             students &= Q(memberships__programme__domain__in=domains)
         members = members.filter(students)
     facilitators = session.facilitators.values("pk")
-    return User.objects.filter(Q(pk__in=members.values("pk")) | Q(pk__in=facilitators)).distinct()
+    guests = Membership.objects.filter(
+        Q(user_id__in=session.guests.values("user_id"))
+        | Q(organisation_id__in=session.guest_organisations.values("organisation_id")),
+        environment_id=session.network.environment_id,
+        is_active=True,
+        user__is_active=True,
+    ).values("user_id")
+    return User.objects.filter(
+        Q(pk__in=members.values("pk")) | Q(pk__in=facilitators) | Q(pk__in=guests)
+    ).distinct()
+
+
+@transaction.atomic
+def session_guests_set(
+    *,
+    session: NetworkSession,
+    people: Iterable[User],
+    organisations: Iterable[Organisation],
+) -> bool:
+    """Invite these people and partner organisations of the session's environment
+    beyond the network's audience (an organisation: its active members there), and no
+    others. Returns whether anything changed; setting the same twice changes nothing.
+
+    Each invitation added or taken back is in the environment's audit trail. Someone
+    who is not an active member of the environment, or an organisation that is not its
+    partner, is refused (``SessionError``) and nothing changes. The invitations
+    themselves (``Attendance``) follow when the session is planned (``session_invite``).
+    """
+    environment = session.network.environment
+    people = list(people)
+    organisations = list(organisations)
+    members = set(
+        Membership.objects.filter(
+            environment=environment, is_active=True, user__in=people
+        ).values_list("user_id", flat=True)
+    )
+    if any(person.pk not in members for person in people):
+        raise SessionError("guest_not_in_environment")
+    partners = set(
+        environment.organisations.filter(
+            pk__in=[organisation.pk for organisation in organisations]
+        ).values_list("pk", flat=True)
+    )
+    if any(organisation.pk not in partners for organisation in organisations):
+        raise SessionError("organisation_not_a_partner")
+    wanted_people = {person.pk for person in people}
+    wanted_organisations = {organisation.pk for organisation in organisations}
+    gone_people = list(
+        SessionGuest.objects.filter(session=session).exclude(user_id__in=wanted_people)
+    )
+    gone_organisations = list(
+        SessionGuestOrganisation.objects.filter(session=session).exclude(
+            organisation_id__in=wanted_organisations
+        )
+    )
+    rows: list[SessionGuest | SessionGuestOrganisation] = [*gone_people, *gone_organisations]
+    for row in rows:
+        row.session = session  # the trail names the session's environment
+        audit_deleted(row)
+        row.delete()
+    have_people = set(session.guests.values_list("user_id", flat=True))
+    have_organisations = set(session.guest_organisations.values_list("organisation_id", flat=True))
+    new_people = [SessionGuest(session=session, user_id=pk) for pk in wanted_people - have_people]
+    new_organisations = [
+        SessionGuestOrganisation(session=session, organisation_id=pk)
+        for pk in wanted_organisations - have_organisations
+    ]
+    actor = current_actor_id()
+    # PostgreSQL returns the new rows' ids, which the trail records.
+    audit_bulk_created(SessionGuest.objects.bulk_create(new_people), actor_id=actor)
+    audit_bulk_created(
+        SessionGuestOrganisation.objects.bulk_create(new_organisations), actor_id=actor
+    )
+    return bool(gone_people or gone_organisations or new_people or new_organisations)
 
 
 @transaction.atomic
@@ -78,10 +156,15 @@ def session_save(
     session: NetworkSession,
     facilitators: Iterable[User],
     audience_programmes: Iterable[Programme],
+    guests: Iterable[User] | None = None,
+    guest_organisations: Iterable[Organisation] | None = None,
 ) -> NetworkSession:
     """Save a session; once planned, its audience is invited (and kept in step).
 
-    Any change a calendar would show raises the event's sequence number.
+    ``guests`` and ``guest_organisations``, when given, replace whom the session
+    invites beyond its network (``session_guests_set``: refused, with nothing saved,
+    for anyone or anything outside the environment). Any change a calendar would show
+    raises the event's sequence number.
     """
     previous_line_id = None
     if session.pk:
@@ -106,6 +189,18 @@ def session_save(
     session.save()
     session.facilitators.set(facilitators)
     session.audience_programmes.set(audience_programmes)
+    if guests is not None or guest_organisations is not None:
+        session_guests_set(
+            session=session,
+            people=User.objects.filter(session_guest_of__session=session)
+            if guests is None
+            else guests,
+            organisations=Organisation.objects.filter(
+                pk__in=session.guest_organisations.values("organisation_id")
+            )
+            if guest_organisations is None
+            else guest_organisations,
+        )
     line_order_by_date(line_ids={session.line_id, previous_line_id})
     if session.line_id is not None:
         session.refresh_from_db(fields=["position"])

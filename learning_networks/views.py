@@ -63,6 +63,12 @@ SESSION_ERRORS = {
     ),
     "not_a_draft": gettext_lazy("Only a draft session can be published."),
     "in_the_past": gettext_lazy("This session lies in the past; change its date first."),
+    "guest_not_in_environment": gettext_lazy(
+        "Only people of this learning environment can be invited."
+    ),
+    "organisation_not_a_partner": gettext_lazy(
+        "Only partner organisations of this learning environment can be invited."
+    ),
 }
 # The best few times in one line each, and a few more behind "more times".
 TOP_SLOTS = 10
@@ -333,18 +339,32 @@ def line_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- Sessions -------------------------------------------------------------------------
 
 
+def _save_session(form: SessionForm) -> bool:
+    """Save a valid form through the service; False (the error at its field, nothing
+    saved) when the service refuses a guest the form let through."""
+    data = form.cleaned_data
+    try:
+        session_save(
+            session=form.save(),
+            facilitators=data["facilitators"],
+            audience_programmes=data["audience_programmes"],
+            guests=data["guests"],
+            guest_organisations=data["guest_organisations"],
+        )
+    except SessionError as error:
+        field = "guests" if str(error) == "guest_not_in_environment" else "guest_organisations"
+        form.add_error(field, SESSION_ERRORS[str(error)])
+        return False
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 def session_create(request: AuthedRequest, pk: int) -> HttpResponse:
     network = network_for(request.user, pk, manage=True)
     data = request.POST if request.method == "POST" else None
     form = SessionForm(data, network=network)
     if request.method == "POST":
-        if form.is_valid():
-            session_save(
-                session=form.save(),
-                facilitators=form.cleaned_data["facilitators"],
-                audience_programmes=form.cleaned_data["audience_programmes"],
-            )
+        if form.is_valid() and _save_session(form):
             messages.success(request, _("Session saved as a draft."))
             return redirect(network)
     else:
@@ -366,12 +386,7 @@ def session_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect(network)
     data = request.POST if request.method == "POST" else None
     form = SessionForm(data, instance=session, network=network)
-    if request.method == "POST" and form.is_valid():
-        session_save(
-            session=form.save(),
-            facilitators=form.cleaned_data["facilitators"],
-            audience_programmes=form.cleaned_data["audience_programmes"],
-        )
+    if request.method == "POST" and form.is_valid() and _save_session(form):
         messages.success(request, _("Session saved."))
         return redirect(network)
     return TemplateResponse(
@@ -384,7 +399,8 @@ def session_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _publish_audience(session: NetworkSession) -> dict[str, Any]:
     """Whom publishing invites, in groups: the facilitators, the students per
-    programme, the other members per organisation (three queries)."""
+    programme, the other members and guests per organisation, an organisation invited
+    as a whole as "everyone of" it (four queries)."""
     environment = session.network.environment
     people = list(
         session_audience(session)
@@ -400,13 +416,20 @@ def _publish_audience(session: NetworkSession) -> dict[str, Any]:
         .order_by("full_name")
     )
     facilitator_ids = set(session.facilitators.values_list("pk", flat=True))
+    invited_whole = set(session.guest_organisations.values_list("organisation_id", flat=True))
     groups: dict[tuple[int, str], list[User]] = {}
     for person in people:
         memberships = getattr(person, "here", [])
         programme = next((m.programme for m in memberships if m.programme), None)
         organisation = next((m.organisation for m in memberships if m.organisation), None)
+        # Who comes with an organisation invited as a whole is listed under it.
+        with_organisation = next(
+            (m.organisation for m in memberships if m.organisation_id in invited_whole), None
+        )
         if person.pk in facilitator_ids:
             key = (0, str(_("Facilitators")))
+        elif with_organisation is not None:
+            key = (2, _("Everyone of %(organisation)s") % {"organisation": with_organisation.name})
         elif programme is not None:
             key = (1, _("Students of %(programme)s") % {"programme": programme.name})
         elif organisation is not None:
