@@ -34,6 +34,8 @@ urlpatterns = [
     path("", include("supervision.rollover_urls")),
     # reflecties/, leeruitkomsten/, bewijs/, …/leeruitkomsten/
     path("", include("reflections.urls")),
+    # vraagstukken/, kaarten/, …/vraagstukken/nieuw/ (practice questions and their boards)
+    path("", include("practice.urls")),
     # …/dashboard/, …/organisaties/, netwerken/<pk>/dashboard/
     path("", include("dashboards.urls")),
     # meldingen/, rapportages/, …/rapportages/

@@ -42,6 +42,7 @@ PROJECT_APPS = (
     "supervision",
     "learning_networks",
     "reflections",
+    "practice",
     "dashboards",
     "notifications",
     "privacy",
