@@ -410,6 +410,55 @@ REGISTRY: list[PersonalData] = [
         export=("source", "target", "created_at"),
         why="Rollovers belong to the environments; only who started one goes.",
     ),
+    # --- practice questions -----------------------------------------------------------
+    PersonalData(
+        "practice.PracticeQuestion",
+        owner="asked_by",
+        erasure=Erasure.ANONYMISE,
+        clear={"asked_by": None},
+        export=(
+            "environment",
+            "host",
+            "title",
+            "context",
+            "hoped_for",
+            "for_whom",
+            "people_to_involve",
+            "evaluation",
+            "created_at",
+        ),
+        searchable=("title",),
+        why="A question belongs to its school or organisation and the team that works on "
+        "it: only who asked it goes.",
+    ),
+    PersonalData(
+        "practice.TeamMember",
+        owner="user",
+        erasure=Erasure.DELETE,
+        export=("question", "is_supervisor", "added_at"),
+    ),
+    PersonalData(
+        "practice.Card",
+        owner="assignee",
+        erasure=Erasure.ANONYMISE,
+        clear={"assignee": None},
+        export=("question", "title", "notes", "due_date"),
+        why="The card is the team's: only who takes it goes.",
+    ),
+    PersonalData(
+        "practice.Card",
+        owner="created_by",
+        erasure=Erasure.ANONYMISE,
+        clear={"created_by": None},
+        export=("question", "title", "notes", "created_at"),
+        why="The card is the team's: only who made it goes.",
+    ),
+    PersonalData(
+        "practice.CardComment",
+        owner="author",
+        erasure=Erasure.DELETE,
+        export=("card", "text", "created_at"),
+    ),
     # --- learning networks ------------------------------------------------------------
     PersonalData(
         "learning_networks.NetworkMembership",
@@ -562,6 +611,7 @@ NOT_PERSONAL: dict[str, str] = {
     "environments.DomainTarget": "target numbers per domain",
     "environments.Partnership": "which organisations take part in an environment",
     "supervision.ResponsibilityAgreement": "the environment's task descriptions per role",
+    "practice.BoardColumn": "the names of a team board's columns",
     "learning_networks.LearningNetwork": "a network's name and description",
     "learning_networks.LearningLine": "a learning line's title and description",
     "learning_networks.ClosedDay": "days an environment plans no sessions, and why",
