@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "accounts",
     "environments",
     "placements",
+    "allocation",
     "supervision",
     "learning_networks",
     "reflections",

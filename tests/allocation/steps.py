@@ -1,0 +1,98 @@
+"""Steps the allocation tests share: a round of the cast's environment with its host
+register filled in, built through the services."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from accounts.models import Role
+from allocation.models import (
+    Application,
+    ApplicationRound,
+    HostPlace,
+    HostProfile,
+    SupervisorCapacity,
+    TrainingPartnership,
+)
+from allocation.services import application_confirm, application_submit
+from environments.models import Domain
+from tests.accounts.factories import MembershipFactory, UserFactory
+
+
+@dataclass
+class Round:
+    round: ApplicationRound
+    institute_supervisor: Any
+    pabo_student: Any
+    application: Application
+    pabo_application: Application
+
+
+def a_round(cast: Any, *, places: int = 2) -> Round:
+    """An open round for next school year: the school (a training school of the
+    institute's partnership, Monday to Friday, two domains wanted) and the
+    neighbourhood organisation (Tuesday to Thursday) with ``places`` places each; the
+    school trainer supervises two educational students, the neighbourhood's practice
+    supervisor two social ones. The cast's social-work student and a pabo student have
+    applied, and their institute supervisor confirmed both."""
+    today = timezone.localdate()
+    year = today.year if today.month < 8 else today.year + 1
+    round = ApplicationRound.objects.create(
+        environment=cast.environment,
+        name="Stages 2027-2028",
+        school_year=f"{year}-{year + 1}",
+        opens_on=today - datetime.timedelta(days=7),
+        closes_on=today + datetime.timedelta(days=21),
+        starts_on=datetime.date(year, 9, 1),
+        ends_on=datetime.date(year + 1, 6, 30),
+    )
+    HostProfile.objects.create(organisation=cast.school, weekdays=0b11111, min_domains=2)
+    HostProfile.objects.create(organisation=cast.neighbourhood, weekdays=0b01110)
+    partnership = TrainingPartnership.objects.create(name="Opleidingsschool Utrecht")
+    partnership.institutes.add(cast.institute)
+    partnership.schools.add(cast.school)
+    for host in (cast.school, cast.neighbourhood):
+        HostPlace.objects.create(organisation=host, school_year=round.school_year, capacity=places)
+    SupervisorCapacity.objects.create(
+        organisation=cast.school,
+        school_year=round.school_year,
+        supervisor=cast.supervisor,
+        capacity=2,
+    )
+    cast.bystander.memberships.filter(environment=cast.environment).update(domain=Domain.SOCIAL)
+    SupervisorCapacity.objects.create(
+        organisation=cast.neighbourhood,
+        school_year=round.school_year,
+        supervisor=cast.bystander,
+        capacity=2,
+    )
+    institute_supervisor = UserFactory(email="docent@example.org", full_name="Ida Instituut")
+    MembershipFactory(
+        user=institute_supervisor,
+        environment=cast.environment,
+        role=Role.INSTITUTE_SUPERVISOR,
+        organisation=cast.institute,
+    )
+    pabo_student = UserFactory(email="pabo@example.org", full_name="Piet Pabo")
+    MembershipFactory(
+        user=pabo_student, environment=cast.environment, role=Role.STUDENT, programme=cast.pabo
+    )
+    application = application_submit(
+        round=round,
+        student=cast.student,
+        hosts=[cast.school, cast.neighbourhood],
+        weekdays=[2, 3, 4],
+        class_days=[1],
+    )
+    pabo_application = application_submit(
+        round=round,
+        student=pabo_student,
+        hosts=[cast.school],
+        weekdays=[1, 2, 3],
+        class_days=[4],
+    )
+    for a in (application, pabo_application):
+        application_confirm(application=a, supervisor=institute_supervisor)
+    return Round(round, institute_supervisor, pabo_student, application, pabo_application)
