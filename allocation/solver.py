@@ -104,8 +104,9 @@ class Applicant:
     preferences: tuple[int, ...] = ()
     # An mbo applicant's qualification: the host needs its SBB recognition.
     crebo: str = ""
-    # A pabo applicant: the host must be a training school of this partnership.
-    partnership: int | None = None
+    # A pabo applicant: the host must be a training school of one of these
+    # partnerships (their institute's); empty: no such rule.
+    partnerships: frozenset[int] = frozenset()
     cleared: frozenset[str] = frozenset()
     days_needed: int = 1
 
@@ -251,7 +252,7 @@ def host_refusal(
         return RULE_WEEKDAYS
     if applicant.crebo and applicant.crebo not in host.recognitions:
         return RULE_RECOGNITION
-    if applicant.partnership is not None and applicant.partnership not in host.training_school_of:
+    if applicant.partnerships and not applicant.partnerships & host.training_school_of:
         return RULE_TRAINING_SCHOOL
     if not host.requires <= applicant.cleared:
         return RULE_COMPLIANCE

@@ -166,7 +166,7 @@ def generate(seed: int) -> Instance:
                     class_days=frozenset(class_days),
                     preferences=tuple(prefs),
                     crebo=crebo,
-                    partnership=partnership if pid == PABO else None,
+                    partnerships=frozenset({partnership}) if pid == PABO else frozenset(),
                 )
             )
         # Targets as a coordinator sets them from the applications: most of each

@@ -148,7 +148,7 @@ def test_each_hard_rule_keeps_an_applicant_out() -> None:
             # mbo, qualification 25498: only host 3 is recognised for it.
             applicant(2, (1, 3), programme=ASSISTANT, level="mbo", crebo="25498"),
             # pabo of partnership 7: only host 4.
-            applicant(3, (1, 4), programme=PABO, partnership=7),
+            applicant(3, (1, 4), programme=PABO, partnerships=frozenset({7})),
             # no VOG cleared: host 5 is out; with one, host 5 is fine.
             applicant(4, (5, 1)),
             applicant(5, (5, 1), cleared=frozenset({"vog"})),
@@ -251,7 +251,9 @@ def test_an_infeasible_mix_target_says_which_and_why() -> None:
         hosts=(host(1, "Training school", training_school_of=frozenset({7})), host(2, "Other")),
         places=(Place(1, 1, 2), Place(2, 2, 10)),
         supervisors=supervisors(EDU),
-        applicants=tuple(applicant(i, (2, 1), programme=PABO, partnership=7) for i in range(1, 5)),
+        applicants=tuple(
+            applicant(i, (2, 1), programme=PABO, partnerships=frozenset({7})) for i in range(1, 5)
+        ),
         targets=(Target(environment=1, minimum=3, programme=PABO),),
         programme_names={PABO: "Pabo"},
     )
@@ -376,7 +378,9 @@ def random_instance(seed: int) -> Instance:
                     class_days=frozenset(rng.sample(range(1, 6), rng.randint(0, 2))),
                     preferences=tuple(rng.sample(env_hosts, rng.randint(0, len(env_hosts)))),
                     crebo=rng.choice(["1", "2"]) if level == "mbo" else "",
-                    partnership=rng.choice([7, 8]) if programme == PABO else None,
+                    partnerships=frozenset({rng.choice([7, 8])})
+                    if programme == PABO
+                    else frozenset(),
                     cleared=frozenset(["vog"]) if rng.random() < 0.5 else frozenset(),
                 )
             )
