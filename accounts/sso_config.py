@@ -20,6 +20,7 @@ nothing from Django but its exception.
 import json
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -91,3 +92,16 @@ def oidc_apps(raw: str, *, production: bool) -> list[dict[str, Any]]:
             }
         )
     return apps
+
+
+def oidc_origins(apps: list[dict[str, Any]]) -> list[str]:
+    """The providers' origins, which the Content Security Policy's ``form-action`` must
+    allow: a login button's form is answered with a redirect to the provider, and
+    browsers hold redirects after a form to that directive too."""
+    origins: list[str] = []
+    for app in apps:
+        parts = urlsplit(app["settings"]["server_url"])
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in origins:
+            origins.append(origin)
+    return origins

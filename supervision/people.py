@@ -10,8 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import CharField, OuterRef, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -69,6 +73,8 @@ class PersonRow:
     status: str
     membership_id: int | None = None
     invitation_id: int | None = None
+    # The institution a linked SURFconext identity names (schac_home_organization).
+    home_organisation: str = ""
 
     @property
     def status_label(self) -> str:
@@ -87,11 +93,33 @@ def _domain_label(value: str) -> str:
     return str(Domain(value).label) if value else ""
 
 
+def _home_organisation() -> Any:
+    """The member's home organisation as their first linked identity names it, within
+    the members' query (userinfo first, else the ID token)."""
+    identities = SocialAccount.objects.filter(user=OuterRef("user")).order_by("pk")
+    return Coalesce(
+        Subquery(
+            identities.annotate(
+                organisation=KT("extra_data__userinfo__schac_home_organization")
+            ).values("organisation")[:1]
+        ),
+        Subquery(
+            identities.annotate(
+                organisation=KT("extra_data__id_token__schac_home_organization")
+            ).values("organisation")[:1]
+        ),
+        output_field=CharField(),
+    )
+
+
 def people_rows(environment: LearningEnvironment) -> list[PersonRow]:
     """Every member of the environment (active and ended) and every waiting invitation,
     in two queries whatever their number: active first, then invited, then ended."""
     rows: list[PersonRow] = []
-    for membership in environment.memberships.select_related("user", "organisation", "programme"):
+    memberships = environment.memberships.select_related(
+        "user", "organisation", "programme"
+    ).annotate(home_organisation=_home_organisation())
+    for membership in memberships:
         rows.append(
             PersonRow(
                 name=membership.user.full_name or membership.user.email,
@@ -102,6 +130,7 @@ def people_rows(environment: LearningEnvironment) -> list[PersonRow]:
                 since=membership.created_at,
                 status=ACTIVE if membership.is_active else ENDED,
                 membership_id=membership.pk,
+                home_organisation=str(membership.home_organisation or "")[:200],
             )
         )
     for invitation in (

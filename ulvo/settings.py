@@ -17,7 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from accounts.sso_config import oidc_apps
+from accounts.sso_config import oidc_apps, oidc_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -251,12 +251,8 @@ MFA_TOTP_ISSUER = "ULVO"
 # names the keys; none by default). SSO never creates an account: accounts/sso.py links
 # an identity to an account through a verified matching address or an invitation.
 SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
-SOCIALACCOUNT_PROVIDERS = {
-    "openid_connect": {
-        "APPS": oidc_apps(env("ULVO_OIDC_PROVIDERS"), production=PRODUCTION),
-        "OAUTH_PKCE_ENABLED": True,
-    }
-}
+ULVO_OIDC_APPS = oidc_apps(env("ULVO_OIDC_PROVIDERS"), production=PRODUCTION)
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": ULVO_OIDC_APPS, "OAUTH_PKCE_ENABLED": True}}
 SOCIALACCOUNT_AUTO_SIGNUP = False
 # allauth's own linking by e-mail stays off: the adapter decides, and logs what it refused.
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
@@ -360,7 +356,8 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    # The login buttons' forms are answered with a redirect to the provider.
+    "form-action": [CSP.SELF, *oidc_origins(ULVO_OIDC_APPS)],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],

@@ -124,7 +124,14 @@ def oidc_provider(live_server: Any, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture
 def sso(settings: LazySettings, oidc_provider: Provider) -> Provider:
     """ULVO with the test provider configured, as ULVO_OIDC_PROVIDERS would."""
+    from accounts.sso_config import oidc_origins
+
+    apps = [oidc_provider.app()]
     settings.SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {"APPS": [oidc_provider.app()], "OAUTH_PKCE_ENABLED": True}
+        "openid_connect": {"APPS": apps, "OAUTH_PKCE_ENABLED": True}
+    }
+    settings.SECURE_CSP = {
+        **settings.SECURE_CSP,
+        "form-action": [*settings.SECURE_CSP["form-action"], *oidc_origins(apps)],
     }
     return oidc_provider
