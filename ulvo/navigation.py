@@ -49,6 +49,7 @@ NAV_VIEWS = frozenset(
         "home",
         "placements:list",
         "learning_networks:list",
+        "practice:list",
         "placements:signoff_queue",
         "supervision:home",
         "notifications:list",
