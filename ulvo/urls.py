@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     # stages/, activiteiten/, aftekenen/, …/stages/ (and the import)
     path("", include("placements.urls")),
+    # aanmelden/, aanmeldingen/ (application rounds, the allocation's proposal)
+    path("", include("allocation.urls")),
     # netwerken/, leerlijnen/, bijeenkomsten/, agenda/, …/netwerken/, …/agenda/
     path("", include("learning_networks.urls")),
     # begeleiding/, begeleidingsgesprekken/, uren/, stages/<pk>/begeleiding/,

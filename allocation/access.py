@@ -1,0 +1,57 @@
+"""Who may see and change application rounds and applications. First line of every
+view: outsiders get 404 (existence is not leaked), members without the right 403."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.models import Role, User
+from allocation.models import Application, ApplicationRound
+
+
+def round_for(
+    user: User, pk: int, *, manage: bool = False, apply: bool = False
+) -> ApplicationRound:
+    """A round of one of the user's environments.
+
+    ``manage``: the user coordinates the round's environment (the proposal page).
+    ``apply``: the user is a student there (their own application).
+    """
+    round = (
+        ApplicationRound.objects.visible_to(user)
+        .select_related("environment")
+        .filter(pk=pk)
+        .first()
+    )
+    if round is None:
+        raise Http404
+    if manage and not user.is_coordinator_of(round.environment):
+        raise PermissionDenied
+    if (
+        apply
+        and not user.memberships.filter(
+            environment=round.environment, role=Role.STUDENT, is_active=True
+        ).exists()
+    ):
+        raise PermissionDenied
+    return round
+
+
+def application_to_confirm(user: User, pk: int) -> Application:
+    """An application the user confirms as the institute supervisor of its programme's
+    institute; others who may see it (the student, coordinators) 403."""
+    application = (
+        Application.objects.visible_to(user)
+        .select_related("round__environment", "programme__institute", "student")
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    if not user.memberships.filter(
+        environment=application.round.environment,
+        role=Role.INSTITUTE_SUPERVISOR,
+        organisation=application.programme.institute,
+        is_active=True,
+    ).exists():
+        raise PermissionDenied
+    return application
