@@ -1,9 +1,13 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invitation, Membership, User
+from accounts.services import invitation_create
 from ulvo.lib.admin import PrivateTextAdmin
 
 
@@ -70,3 +74,33 @@ class InvitationAdmin(PrivateTextAdmin):
     search_fields = ["email"]
     autocomplete_fields = ["environment", "organisation", "programme"]
     readonly_fields = ["invited_by", "created_at", "accepted_at", "accepted_by"]
+
+    def get_exclude(self, request: HttpRequest, obj: Invitation | None = None) -> Any:
+        # A new invitation gets its expiry from the service, which e-mails the link.
+        if obj is None:
+            return ["expires_at", "revoked_at"]
+        return super().get_exclude(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Invitation, form: Any, change: bool) -> None:
+        """Staff invite a new environment's first coordinator here: a new invitation
+        goes through ``invitation_create`` like a coordinator's, so the link is sent."""
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        assert isinstance(request.user, User)
+        invitation = invitation_create(
+            environment=obj.environment,
+            invited_by=request.user,
+            email=obj.email,
+            role=obj.role,
+            full_name=obj.full_name,
+            organisation=obj.organisation,
+            programme=obj.programme,
+            domain=obj.domain,
+        )
+        obj.pk = invitation.pk
+        obj.email = invitation.email
+        obj.invited_by = invitation.invited_by
+        obj.expires_at = invitation.expires_at
+        obj.created_at = invitation.created_at
+        obj._state.adding = False
