@@ -4,6 +4,8 @@ Database and Redis come from DATABASE_URL and REDIS_URL as in any other run;
 tests/conftest.py insists on both when CI=true.
 """
 
+import os
+
 from ulvo.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -18,3 +20,19 @@ CELERY_TASK_ALWAYS_EAGER = True
 ULVO_NAV_CACHE_SECONDS = 0
 # Likewise the supervisor's home; tests/supervision/test_home_cache.py tests its cache.
 ULVO_SUPERVISOR_HOME_CACHE_SECONDS = 0
+
+# Parallel workers (pytest-xdist): each worker gets its own test database (pytest-django
+# adds the worker's suffix) and its own Redis database, the one after the given one, so
+# one worker's cache.clear() or broker never touches another's. The environment variable
+# follows, for anything that reads it.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _worker.startswith("gw"):  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _parts = urlsplit(REDIS_URL)  # noqa: F405
+    _base = int(_parts.path.strip("/") or 0)
+    _db = (_base + 1 + int(_worker[2:])) % 16
+    REDIS_URL = urlunsplit(_parts._replace(path=f"/{_db}"))
+    os.environ["REDIS_URL"] = REDIS_URL
+    CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
+    CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL
