@@ -37,7 +37,6 @@ DATABASES = {
         "NAME": os.environ.get("OIDC_PROVIDER_DB", ":memory:"),
     }
 }
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "/login/"
 # The provider shares 127.0.0.1 with ULVO's test server, and cookies do not tell ports

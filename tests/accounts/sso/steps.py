@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from tests.accounts.sso.conftest import PROVIDER_PASSWORD, Provider
+from tests.accounts.sso.provider import PROVIDER_PASSWORD, Provider
 
 
 def at_provider(provider: Provider, username: str, authorize_url: str) -> str:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import Invitation, Membership, Role, User
 from accounts.services import invitation_create
 from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory
-from tests.accounts.sso.conftest import Provider
+from tests.accounts.sso.provider import Provider
 from tests.accounts.sso.steps import at_provider, finish, sign_in
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from accounts.models import Membership, Role, User
 from accounts.services import invitation_create
 from tests.accessibility.axe import violations
 from tests.accounts.factories import MembershipFactory
-from tests.accounts.sso.conftest import PROVIDER_PASSWORD, Provider
+from tests.accounts.sso.provider import PROVIDER_PASSWORD, Provider
 from tests.browser import watch_console
 
 pytestmark = pytest.mark.e2e

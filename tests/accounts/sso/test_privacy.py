@@ -8,7 +8,7 @@ from django.test import Client
 
 from privacy.services import account_delete, personal_data_export
 from tests.accounts.factories import MembershipFactory
-from tests.accounts.sso.conftest import Provider
+from tests.accounts.sso.provider import Provider
 from tests.accounts.sso.steps import sign_in
 
 pytestmark = pytest.mark.django_db

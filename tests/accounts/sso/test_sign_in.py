@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from tests.accounts.factories import MembershipFactory, UserFactory
-from tests.accounts.sso.conftest import Provider
+from tests.accounts.sso.provider import Provider
 from tests.accounts.sso.steps import sign_in
 
 pytestmark = pytest.mark.django_db
