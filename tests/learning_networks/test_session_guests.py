@@ -425,3 +425,22 @@ def test_the_session_page_reads_as_many_queries_for_more_guests(cast: Any, clien
     )
 
     assert _queries(client, session.get_absolute_url()) == few
+
+
+def test_a_guest_gives_feedback_after_the_session(cast: Any, client: Client) -> None:
+    starts = timezone.now() - datetime.timedelta(days=2)
+    session = plan_kick_off(
+        cast,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        status=SessionStatus.HELD,
+    )
+    client.force_login(cast.bystander)
+
+    response = client.post(
+        reverse("learning_networks:session_feedback", args=[session.pk]),
+        {"usefulness": "4", "relevance": "5", "comment": "Goed om de school te leren kennen."},
+    )
+
+    assert response.status_code == 302
+    assert session.feedback.get().user == cast.bystander
