@@ -166,3 +166,26 @@ def test_the_member_list_shows_the_institution_a_linked_identity_names(
     assert rows["ada@example.org"].home_organisation == "hu.nl"
     assert rows[cast.student.email].home_organisation == ""
     assert "hu.nl" in page.content.decode()
+
+
+def test_the_account_menu_links_to_linked_accounts_only_with_providers(
+    client: Client, cast: Any, settings: Any
+) -> None:
+    client.force_login(cast.student)
+    link = f'href="{reverse("socialaccount_connections")}"'
+    assert link not in client.get(reverse("home")).content.decode()
+
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "surfconext",
+                    "name": "SURFconext",
+                    "client_id": "ulvo",
+                    "secret": "s",
+                    "settings": {"server_url": "https://connect.surfconext.nl"},
+                }
+            ]
+        }
+    }
+    assert link in client.get(reverse("home")).content.decode()
