@@ -48,13 +48,22 @@
     });
   }
 
-  // A refused move (409) brings the current board: show it instead of the old one.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
-    if (event.detail.xhr.status === 409 && target && target.id === "board") {
+    if (!target || target.id !== "board") {
+      return;
+    }
+    // A refused move (409) brings the current board: show it instead of the old one.
+    if (event.detail.xhr.status === 409) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
+    // Dragging leaves inline styles on the cards; htmx would copy them onto the new
+    // cards of the same id while it settles, which the strict Content Security Policy
+    // refuses. The new board comes without them.
+    target.querySelectorAll("[style]").forEach(function (element) {
+      element.removeAttribute("style");
+    });
   });
 
   function start() {

@@ -41,6 +41,7 @@ from learning_networks.availability_demo import create_demo_availability
 from learning_networks.demo import create_demo_networks, print_session_hints
 from notifications.demo import create_demo_notifications
 from placements.demo import create_demo_placements, print_signoff_hints
+from practice.demo import create_demo_practice
 from reflections.demo import create_demo_reflections
 from supervision.demo import create_demo_supervision
 from ulvo.lib.demo import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_TOTP_SECRET
@@ -411,6 +412,7 @@ class Command(BaseCommand):
                 create_demo_availability(environments=environments, stdout=self.stdout)
                 create_demo_supervision(environments=environments, stdout=self.stdout)
                 create_demo_reflections(environments=environments, stdout=self.stdout)
+                create_demo_practice(environments=environments, stdout=self.stdout)
                 create_demo_notifications(environments=environments, stdout=self.stdout)
                 # Written partly in bulk, the demo world is new to every cached page.
                 home_forget_everyone()
