@@ -78,6 +78,8 @@ class Spec(NamedTuple):
     in_line: bool = True
     domains: tuple[str, ...] = ()
     programmes: tuple[str, ...] = ()
+    # Partner organisations invited as a whole, beyond the network (their colleagues).
+    guest_organisations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,8 @@ NETWORKS = [
                 "eigen stage kunt uitproberen.",
                 PLANNED,
                 domains=(Domain.PEDAGOGICAL, Domain.SOCIAL),
+                # The school's teachers too: reading does not stop at the school gate.
+                guest_organisations=("Basisschool De Regenboog",),
             ),
             Spec(
                 K.EXPEDITION,
@@ -582,6 +586,9 @@ def _sessions(
                 session=session,
                 facilitators=[users[_email(local)] for local in session_spec.facilitators],
                 audience_programmes=[programmes[name] for name in session_spec.programmes],
+                guest_organisations=[
+                    organisations[name] for name in session_spec.guest_organisations
+                ],
             )
             if session.status == SessionStatus.DRAFT and session_spec.outcome != DRAFT:
                 session = session_publish(session=session)  # invites the audience
