@@ -6,6 +6,7 @@ tests/conftest.py insists on both when CI=true.
 
 import os
 
+from ulvo import settings as _settings
 from ulvo.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -26,10 +27,10 @@ ULVO_SUPERVISOR_HOME_CACHE_SECONDS = 0
 # one worker's cache.clear() or broker never touches another's. The environment variable
 # follows, for anything that reads it.
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-if REDIS_URL and _worker.startswith("gw"):  # noqa: F405
+if _settings.REDIS_URL and _worker.startswith("gw"):
     from urllib.parse import urlsplit, urlunsplit
 
-    _parts = urlsplit(REDIS_URL)  # noqa: F405
+    _parts = urlsplit(_settings.REDIS_URL)
     _base = int(_parts.path.strip("/") or 0)
     _db = (_base + 1 + int(_worker[2:])) % 16
     REDIS_URL = urlunsplit(_parts._replace(path=f"/{_db}"))
