@@ -108,6 +108,17 @@ def _clear_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Each test starts in the default language: a request through the test client
+    leaves its language active in the thread, and with parallel workers the test
+    before this one differs from run to run."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 # --- Browser tests: Debian's Chromium, never a downloaded browser ------------------
 
 CHROMIUM = "/usr/bin/chromium"
