@@ -39,6 +39,7 @@ PROJECT_APPS = (
     "accounts",
     "environments",
     "placements",
+    "allocation",
     "supervision",
     "learning_networks",
     "reflections",
