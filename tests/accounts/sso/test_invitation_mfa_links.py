@@ -189,3 +189,16 @@ def test_the_account_menu_links_to_linked_accounts_only_with_providers(
         }
     }
     assert link in client.get(reverse("home")).content.decode()
+
+
+def test_a_coordinator_with_totp_is_asked_for_the_code_after_sso(
+    client: Client, cast: Any, sso: Provider
+) -> None:
+    User.objects.filter(pk=cast.coordinator.pk).update(email="cora@example.org")
+    cast.coordinator.emailaddress_set.update(email="cora@example.org")
+
+    response = sign_in(client, sso, "cora")
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
