@@ -139,3 +139,10 @@ def test_an_unknown_provider_is_not_found(client: Client, sso: Provider) -> None
     response = client.post(reverse("openid_connect_login", args=["elsewhere"]))
 
     assert response.status_code == 404
+
+
+def test_linked_accounts_need_a_login(client: Client) -> None:
+    response = client.get(reverse("socialaccount_connections"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
