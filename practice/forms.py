@@ -269,3 +269,41 @@ class ListFilterForm(forms.Form):
         env_field.choices = everything + [(e.pk, str(e)) for e in environments]
         host_field.choices = everything + [(h.pk, h.name) for h in hosts]
         status_field.choices = everything + list(QuestionStatus.choices)
+
+
+class MeetingForm(forms.Form):
+    held_on = PlausibleDateField(label=_("Date of the meeting"), widget=DateInput())
+    notes = forms.CharField(
+        label=_("Notes"),
+        max_length=MAX_QUESTION_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_QUESTION_TEXT}),
+        error_messages={"required": _("Write down what the team discussed.")},
+    )
+    agreements = forms.CharField(
+        label=_("Agreements"),
+        required=False,
+        max_length=MAX_QUESTION_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_QUESTION_TEXT}),
+    )
+    next_chair = forms.TypedChoiceField(
+        label=_("Who chairs next time"),
+        coerce=int,
+        error_messages={"invalid_choice": _("Choose someone of the team.")},
+    )
+
+    def __init__(self, *args: Any, team: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["next_chair"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(u.pk, u.full_name) for u in team]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("notes", "agreements"):
+            value = data.get(name)
+            if isinstance(value, str):
+                try:
+                    _strip_nul(value)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        return data

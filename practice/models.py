@@ -331,3 +331,52 @@ class CardComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card} – {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TeamMeeting(models.Model):
+    """A team's (weekly) meeting: who chaired, what the agenda held (drawn from the
+    board when the meeting was held), the notes and agreements, who chairs next."""
+
+    question = models.ForeignKey(
+        PracticeQuestion,
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("practice question"),
+        db_index=False,  # practice_meeting_question_idx leads with this column
+    )
+    held_on = models.DateField(_("date"))
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chair"),
+    )
+    next_chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chair next time"),
+    )
+    agenda = models.TextField(_("agenda"), blank=True)
+    notes = models.TextField(_("notes"), max_length=MAX_QUESTION_TEXT)
+    agreements = models.TextField(_("agreements"), max_length=MAX_QUESTION_TEXT, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("team meeting")
+        verbose_name_plural = _("team meetings")
+        constraints = [
+            models.CheckConstraint(condition=~Q(notes=""), name="practice_meeting_has_notes"),
+        ]
+        indexes = [
+            # A question's meetings, newest first (the meeting page).
+            models.Index(fields=["question", "-held_on"], name="practice_meeting_question_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question} – {self.held_on:%Y-%m-%d}"

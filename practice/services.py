@@ -23,6 +23,7 @@ from practice.models import (
     CardComment,
     PracticeQuestion,
     QuestionStatus,
+    TeamMeeting,
     TeamMember,
 )
 
@@ -281,3 +282,32 @@ def card_move(
 @transaction.atomic
 def card_comment_add(*, card: Card, author: User, text: str) -> CardComment:
     return CardComment.objects.create(card=card, author=author, text=text)
+
+
+@transaction.atomic
+def meeting_hold(
+    *,
+    question: PracticeQuestion,
+    held_on: datetime.date,
+    chair: User | None,
+    next_chair: User | None,
+    agenda: str,
+    notes: str,
+    agreements: str,
+) -> TeamMeeting:
+    """Write down a team meeting. Refused when the team wrote one down for that day
+    already (``duplicate``: the same form sent twice) or the board is closed."""
+    locked = _locked(question)
+    if not locked.board_is_open:
+        raise PracticeError("closed")
+    if locked.meetings.filter(held_on=held_on).exists():
+        raise PracticeError("meeting_duplicate")
+    return TeamMeeting.objects.create(
+        question=locked,
+        held_on=held_on,
+        chair=chair,
+        next_chair=next_chair,
+        agenda=agenda,
+        notes=notes,
+        agreements=agreements,
+    )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("vraagstukken/<int:pk>/bord/", views.board, name="board"),
     path("vraagstukken/<int:pk>/bord/kolommen/", views.board_columns, name="columns"),
     path("vraagstukken/<int:pk>/bord/kaarten/", views.card_create, name="card_add"),
+    path("vraagstukken/<int:pk>/overleg/", views.meeting, name="meeting"),
     path("kaarten/<int:pk>/", views.card_detail, name="card"),
     path("kaarten/<int:pk>/verplaatsen/", views.card_move_view, name="card_move"),
     path("kaarten/<int:pk>/reacties/", views.card_comment, name="card_comment"),

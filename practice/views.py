@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,10 +31,12 @@ from practice.forms import (
     DecisionForm,
     EvaluationForm,
     ListFilterForm,
+    MeetingForm,
     QuestionForm,
     StepForm,
     TeamMemberForm,
 )
+from practice.meetings import agenda_for
 from practice.models import (
     OPEN_STATUSES,
     BoardColumn,
@@ -50,6 +53,7 @@ from practice.services import (
     card_move,
     card_update,
     columns_rename,
+    meeting_hold,
     question_pose,
     question_step,
     team_add,
@@ -81,6 +85,9 @@ REFUSALS = {
         "That column or card belongs to another board. Nothing was changed."
     ),
     "edge": gettext_lazy("The card cannot move further that way. Nothing was changed."),
+    "meeting_duplicate": gettext_lazy(
+        "A meeting on this day is written down already. Nothing was changed."
+    ),
 }
 
 
@@ -614,3 +621,72 @@ def card_delete_view(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     messages.success(request, _("Card removed."))
     return redirect(reverse("practice:board", args=[card.question_id]))
+
+
+# --- Team meetings -------------------------------------------------------------------
+
+
+def _meeting_context(
+    request: AuthedRequest, question: PracticeQuestion, form: MeetingForm | None = None
+) -> dict[str, Any]:
+    agenda = agenda_for(question)
+    team = _team_users(question)
+    writes = any(u.pk == request.user.pk for u in team) and question.board_is_open
+    if writes and form is None:
+        form = MeetingForm(
+            team=team,
+            initial={
+                "held_on": timezone.localdate(),
+                "next_chair": agenda.next_chair.pk if agenda.next_chair else None,
+            },
+        )
+    return {
+        "question": question,
+        "agenda": agenda,
+        "meetings": list(question.meetings.select_related("chair", "next_chair")),
+        "form": form if writes else None,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def meeting(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The team's meeting: the agenda drawn from the board and whose turn it is to
+    chair; the team writes down the notes, agreements and who chairs next time."""
+    question = question_for(request.user, pk, team=request.method == "POST")
+    if not question.has_board:
+        return redirect(question)
+    if request.method == "GET":
+        return TemplateResponse(
+            request, "practice/meeting.html", _meeting_context(request, question)
+        )
+    team = _team_users(question)
+    form = MeetingForm(request.POST, team=team)
+    if not form.is_valid():
+        return TemplateResponse(
+            request, "practice/meeting.html", _meeting_context(request, question, form), status=422
+        )
+    data = form.cleaned_data
+    findings, digest = _privacy_findings(request, data["notes"], data["agreements"])
+    if findings:
+        context = _meeting_context(request, question, form)
+        context.update(findings=findings, privacy_ok=digest)
+        return TemplateResponse(request, "practice/meeting.html", context)
+    agenda = agenda_for(question, data["held_on"])
+    by_pk = {u.pk: u for u in team}
+    try:
+        meeting_hold(
+            question=question,
+            held_on=data["held_on"],
+            chair=agenda.chair,
+            next_chair=by_pk.get(data["next_chair"]),
+            agenda=agenda.as_text(),
+            notes=data["notes"],
+            agreements=data["agreements"],
+        )
+    except PracticeError as error:
+        messages.error(request, str(REFUSALS[error.code]))
+        return TemplateResponse(
+            request, "practice/meeting.html", _meeting_context(request, question, form), status=409
+        )
+    messages.success(request, _("Meeting written down."))
+    return redirect(reverse("practice:meeting", args=[question.pk]))

@@ -475,6 +475,22 @@ REGISTRY: list[PersonalData] = [
         erasure=Erasure.DELETE,
         export=("card", "text", "created_at"),
     ),
+    PersonalData(
+        "practice.TeamMeeting",
+        owner="chair",
+        erasure=Erasure.ANONYMISE,
+        clear={"chair": None},
+        export=("question", "held_on", "notes", "agreements"),
+        why="The meeting is the team's: only who chaired it goes.",
+    ),
+    PersonalData(
+        "practice.TeamMeeting",
+        owner="next_chair",
+        erasure=Erasure.ANONYMISE,
+        clear={"next_chair": None},
+        export=("question", "held_on"),
+        why="The meeting is the team's: only who was to chair next goes.",
+    ),
     # --- allocation -------------------------------------------------------------------
     PersonalData(
         "allocation.Application",

@@ -53,7 +53,9 @@ def test_a_question_from_the_school_to_its_evaluation(
     page.goto(base + reverse("practice:list"))
     assert violations(page) == []
     page.get_by_role("button", name="Pose a question").click()
-    page.get_by_label("The question:", exact=True).fill("Hoe maken we het schoolplein een fijnere plek?")
+    page.get_by_label("The question:", exact=True).fill(
+        "Hoe maken we het schoolplein een fijnere plek?"
+    )
     page.get_by_label("Context").fill("Veel ruzies in de pauze; leraren zijn daarna lang bezig.")
     page.get_by_label("What do you hope").fill("Een aanpak die positief gedrag beloont.")
     page.get_by_label("For whom").fill("Groep 3 tot en met 8, in de pauzes")

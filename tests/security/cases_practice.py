@@ -115,6 +115,19 @@ CASES = [
         args=setup_pk,
         data=lambda cast: {"title": "Rondvraag in groep 6"},
     ),
+    Case("practice:meeting", FULL, setup=in_progress, args=setup_pk),
+    Case(
+        "practice:meeting",
+        TEAM_WRITE,
+        method="post",
+        setup=in_progress,
+        args=setup_pk,
+        data=lambda cast: {
+            "held_on": "2026-11-02",
+            "notes": "Interviews verdeeld.",
+            "next_chair": cast.student.pk,
+        },
+    ),
     Case("practice:card", FULL, setup=a_card, args=setup_pk),
     Case(
         "practice:card",
@@ -163,6 +176,7 @@ ALLOWED_WRITES = {
     *{
         (name, role)
         for name in (
+            "practice:meeting",
             "practice:columns",
             "practice:card_add",
             "practice:card",
