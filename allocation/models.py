@@ -410,7 +410,7 @@ class Proposal(models.Model):
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     optimal = models.BooleanField(_("optimal"), default=False)
-    gap = models.FloatField(_("optimality gap"), default=0.0)
+    gap = models.FloatField(_("distance from the optimum"), default=0.0)
     # The targets and how far the proposal meets them: ids, numbers and reason codes.
     targets = models.JSONField(_("targets"), default=list, blank=True)
     # Applicants left without a place and why, by application id.

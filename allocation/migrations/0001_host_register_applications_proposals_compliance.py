@@ -162,7 +162,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='started')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
                 ('optimal', models.BooleanField(default=False, verbose_name='optimal')),
-                ('gap', models.FloatField(default=0.0, verbose_name='optimality gap')),
+                ('gap', models.FloatField(default=0.0, verbose_name='distance from the optimum')),
                 ('targets', models.JSONField(blank=True, default=list, verbose_name='targets')),
                 ('unassigned', models.JSONField(blank=True, default=list, verbose_name='without a place')),
                 ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed')),

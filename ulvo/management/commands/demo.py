@@ -26,6 +26,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.navigation import navigation_forget
 from accounts.services import membership_set
+from allocation.demo import create_demo_allocation
 from environments.models import (
     Domain,
     LearningEnvironment,
@@ -413,6 +414,7 @@ class Command(BaseCommand):
                 create_demo_supervision(environments=environments, stdout=self.stdout)
                 create_demo_reflections(environments=environments, stdout=self.stdout)
                 create_demo_practice(environments=environments, stdout=self.stdout)
+                create_demo_allocation(environments=environments, stdout=self.stdout)
                 create_demo_notifications(environments=environments, stdout=self.stdout)
                 # Written partly in bulk, the demo world is new to every cached page.
                 home_forget_everyone()
