@@ -2,7 +2,8 @@
 trainer poses it on a phone; a coordinator accepts it and forms a mixed team (the
 warning shows while the team has students of one programme only); two students move
 cards at the same moment, one by dragging on a computer, one with the keyboard on a
-phone, and both moves are kept; the team delivers and the asker evaluates. axe (WCAG
+phone, and both moves are kept; the chair holds the team meeting from the board; the
+team delivers and the asker evaluates. axe (WCAG
 2.2 A/AA) finds nothing on the pages at 390 px and on the board at desktop width.
 
 ``transactional_db`` comes before ``cast`` so the cast is committed and visible to the
@@ -122,6 +123,16 @@ def test_a_question_from_the_school_to_its_evaluation(
         "Munten ontwerpen",
     ]
     desktop.close()
+
+    # The chair holds the team meeting from the board: the agenda shows what moved.
+    page.get_by_role("link", name="Team meeting").click()
+    expect(page.get_by_role("heading", name="What is on the board")).to_be_visible()
+    expect(page.get_by_role("link", name="Munten ontwerpen")).to_be_visible()
+    page.get_by_label("Notes").fill("Interviews en munten lopen; volgende week presenteren.")
+    page.get_by_role("button", name="Save the meeting").click()
+    expect(page.get_by_text("Meeting written down.")).to_be_visible()
+    fits_the_phone(page)
+    assert violations(page) == []
 
     # The team delivers; the asker evaluates.
     page.goto(base + reverse("practice:detail", args=[question.pk]))
