@@ -706,6 +706,50 @@ REGISTRY: list[PersonalData] = [
         export=("environment", "period_start", "period_end", "created_at"),
         why="Reports hold counts per environment; only who asked for one is personal.",
     ),
+    # --- knowledge base -----------------------------------------------------------------
+    PersonalData(
+        "knowledge.Entry",
+        owner="created_by",
+        erasure=Erasure.ANONYMISE,
+        clear={"created_by": None},
+        export=("environment", "kind", "title", "summary", "body", "status", "created_at"),
+        searchable=("title",),
+        why="An entry belongs to the region's knowledge base and its other contributors: "
+        "only who wrote it goes (their own place as a contributor goes with it).",
+    ),
+    PersonalData(
+        "knowledge.Entry",
+        owner="reviewed_by",
+        erasure=Erasure.ANONYMISE,
+        clear={"reviewed_by": None},
+        export=("title", "published_at"),
+        searchable=("title",),
+        why="Only who published the entry goes.",
+    ),
+    PersonalData(
+        "knowledge.Entry",
+        owner="privacy_confirmed_by",
+        erasure=Erasure.ANONYMISE,
+        clear={"privacy_confirmed_by": None},
+        export=("title", "public_at"),
+        searchable=("title",),
+        why="Only who confirmed the privacy check goes.",
+    ),
+    PersonalData(
+        "knowledge.Contributor",
+        owner="user",
+        erasure=Erasure.DELETE,
+        export=("entry", "consented_at"),
+        why="The name on an entry and the consent to publish it go with the account.",
+    ),
+    PersonalData(
+        "knowledge.Interest",
+        owner="email",
+        erasure=Erasure.DELETE,
+        export=("environment", "programme", "institute", "study_year", "email", "created_at"),
+        searchable=("programme", "institute"),
+        why="A prospective student's interest, sent from a public page.",
+    ),
     # Last: erasing the rows above records audit events of its own.
     PersonalData(
         "accounts.AuditEvent",
@@ -735,6 +779,7 @@ NOT_PERSONAL: dict[str, str] = {
     "environments.Partnership": "which organisations take part in an environment",
     "supervision.ResponsibilityAgreement": "the environment's task descriptions per role",
     "practice.BoardColumn": "the names of a team board's columns",
+    "knowledge.Tag": "labels to filter the knowledge base by",
     "learning_networks.LearningNetwork": "a network's name and description",
     "learning_networks.LearningLine": "a learning line's title and description",
     "learning_networks.ClosedDay": "days an environment plans no sessions, and why",

@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # SearchVectorField and the Dutch full-text search of the knowledge base; on
+    # SQLite the app stays idle.
+    "django.contrib.postgres",
     "django_htmx",
     "allauth",
     "allauth.account",
@@ -87,6 +90,7 @@ INSTALLED_APPS = [
     "learning_networks",
     "reflections",
     "practice",
+    "knowledge",
     "dashboards",
     "notifications",
     "privacy",

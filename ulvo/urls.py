@@ -38,6 +38,9 @@ urlpatterns = [
     path("", include("reflections.urls")),
     # vraagstukken/, kaarten/, …/vraagstukken/nieuw/ (practice questions and their boards)
     path("", include("practice.urls")),
+    # kennisbank/, praktijkkaart/, …/kennisbank/nieuw/, …/belangstelling/, and the public
+    # pages publiek/leeromgevingen/<pk>/ (the showcase) and publiek/kennisbank/<pk>/
+    path("", include("knowledge.urls")),
     # …/dashboard/, …/organisaties/, netwerken/<pk>/dashboard/
     path("", include("dashboards.urls")),
     # meldingen/, rapportages/, …/rapportages/

@@ -44,6 +44,7 @@ PROJECT_APPS = (
     "learning_networks",
     "reflections",
     "practice",
+    "knowledge",
     "dashboards",
     "notifications",
     "privacy",
