@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import Role, User
-from allocation.models import Application, ApplicationRound
+from allocation.models import Application, ApplicationRound, ComplianceItem
+from placements.models import Placement
 
 
 def round_for(
@@ -55,3 +56,20 @@ def application_to_confirm(user: User, pk: int) -> Application:
     ).exists():
         raise PermissionDenied
     return application
+
+
+def compliance_item_for(user: User, pk: int) -> ComplianceItem:
+    """An item of a placement the user may see; only the environment's coordinators
+    keep it (others who see the placement 403)."""
+    item = (
+        ComplianceItem.objects.select_related(
+            "placement__environment", "placement__student", "requirement"
+        )
+        .filter(pk=pk, placement__in=Placement.objects.visible_to(user))
+        .first()
+    )
+    if item is None:
+        raise Http404
+    if not user.is_coordinator_of(item.placement.environment):
+        raise PermissionDenied
+    return item

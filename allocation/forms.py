@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from allocation.models import MAX_PREFERENCES, ApplicationRound, DecisionKind
+from allocation.models import MAX_PREFERENCES, ApplicationRound, ComplianceStatus, DecisionKind
+from allocation.services import AllocationError, document_type
 from environments.models import Organisation
 from placements.models import Weekday
 
@@ -91,3 +92,43 @@ class DecisionForm(forms.Form):
         if not self.round.applications.filter(pk=pk).exists():
             raise forms.ValidationError(_("This student did not apply to this round."))
         return int(pk)
+
+
+UPLOAD_REFUSALS = {
+    "empty": _("The file is empty."),
+    "too_big": _("The file is larger than 5 MB."),
+    "wrong_type": _("Upload a PDF, PNG or JPEG file (its content decides, not its name)."),
+}
+
+
+class ComplianceForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ComplianceStatus.choices)
+    signed_by = forms.CharField(
+        label=_("Signed by"),
+        max_length=300,
+        required=False,
+        help_text=_("For a placement agreement: who signed it (for mbo the three parties)."),
+    )
+    document = forms.FileField(
+        label=_("Document"),
+        required=False,
+        help_text=_("PDF, PNG or JPEG; at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.content: bytes | None = None
+        self.kind = ""
+
+    def clean_document(self) -> Any:
+        upload = self.cleaned_data.get("document")
+        if not upload:
+            return upload
+        content = upload.read(5 * 1024 * 1024 + 1)
+        try:
+            self.kind = document_type(name=upload.name or "", content=content)
+        except AllocationError as error:
+            raise forms.ValidationError(UPLOAD_REFUSALS[error.code], code=error.code) from error
+        self.content = content
+        return upload

@@ -544,7 +544,10 @@ class ComplianceItem(models.Model):
     # A placement agreement: who signed (for mbo the three parties), and when.
     signed_by = models.CharField(_("signed by"), max_length=300, blank=True)
     signed_on = models.DateField(_("signed"), null=True, blank=True)
-    document = models.FileField(_("document"), upload_to="compliance/%Y/", blank=True)
+    # The uploaded document in the database, as the import's files are (no media
+    # storage to configure or to back up apart); its type checked by its content.
+    document = models.BinaryField(_("document"), blank=True, default=b"", editable=False)
+    document_type = models.CharField(_("document type"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("compliance item")

@@ -509,3 +509,63 @@ def compliance_check(*, item: ComplianceItem, user: User, day: datetime.date) ->
     item.checked_on = day
     item.save(update_fields=["status", "checked_by", "checked_on"])
     return item
+
+
+# Uploaded documents: a scan or a PDF, at most this large.
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+DOCUMENT_TYPES = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+}
+DOCUMENT_EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+}
+
+
+def document_type(*, name: str, content: bytes) -> str:
+    """The type of an uploaded document by its content, which its name must agree
+    with; AllocationError otherwise."""
+    if not content:
+        raise AllocationError("empty")
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise AllocationError("too_big")
+    for kind, signatures in DOCUMENT_TYPES.items():
+        if content.startswith(signatures):
+            if not name.lower().endswith(DOCUMENT_EXTENSIONS[kind]):
+                raise AllocationError("wrong_type")
+            return kind
+    raise AllocationError("wrong_type")
+
+
+@transaction.atomic
+def compliance_update(
+    *,
+    item: ComplianceItem,
+    user: User,
+    status: str,
+    day: datetime.date,
+    signed_by: str = "",
+    document: bytes | None = None,
+    kind: str = "",
+) -> ComplianceItem:
+    """Record where an item stands; checking it names who checked and when."""
+    item.status = status
+    item.signed_by = signed_by
+    if status == ComplianceStatus.REQUESTED and item.requested_on is None:
+        item.requested_on = day
+    if status in (ComplianceStatus.RECEIVED, ComplianceStatus.CHECKED) and item.received_on is None:
+        item.received_on = day
+    if status == ComplianceStatus.CHECKED:
+        item.checked_by = user
+        item.checked_on = day
+    else:
+        item.checked_by = None
+        item.checked_on = None
+    if document is not None:
+        item.document = document
+        item.document_type = kind
+    item.save()
+    return item

@@ -9,7 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -19,12 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.models import Role
-from allocation.access import application_to_confirm, round_for
+from allocation.access import application_to_confirm, compliance_item_for, round_for
 from allocation.explain import describe, describe_all
-from allocation.forms import CHOICE_FIELDS, ApplicationForm, DecisionForm
+from allocation.forms import CHOICE_FIELDS, ApplicationForm, ComplianceForm, DecisionForm
 from allocation.models import (
     Application,
     ApplicationRound,
+    ComplianceItem,
     Decision,
     Proposal,
     ProposalStatus,
@@ -33,6 +34,7 @@ from allocation.services import (
     AllocationError,
     application_confirm,
     application_submit,
+    compliance_update,
     decision_set,
     proposal_confirm,
     proposal_start,
@@ -338,3 +340,96 @@ def confirm(request: AuthedRequest, pk: int) -> HttpResponse:
         % {"count": len(placements)},
     )
     return redirect("allocation:round", pk=round.pk)
+
+
+def _compliance_items(round: ApplicationRound) -> list[ComplianceItem]:
+    """The items of the placements made from this round's confirmed proposals."""
+    return list(
+        ComplianceItem.objects.filter(
+            placement__in=round.proposals.filter(status=ProposalStatus.CONFIRMED).values(
+                "items__placement"
+            )
+        )
+        .select_related(
+            "placement__student",
+            "placement__school",
+            "placement__neighbourhood_organisation",
+            "requirement",
+        )
+        .defer("document")
+        .order_by("placement__student__full_name", "requirement__name", "pk")
+    )
+
+
+@require_GET
+def compliance(request: AuthedRequest, pk: int) -> HttpResponse:
+    """What is still open before the round's placements start, per student and per
+    host."""
+    round = round_for(request.user, pk, manage=True)
+    items = _compliance_items(round)
+    per_host: dict[str, int] = defaultdict(int)
+    for item in items:
+        if item.is_open and item.requirement.required:
+            for host in item.placement.hosts:
+                per_host[host.name] += 1
+    return TemplateResponse(
+        request,
+        "allocation/compliance.html",
+        {
+            "round": round,
+            "items": [
+                (
+                    item,
+                    ComplianceForm(
+                        initial={"status": item.status, "signed_by": item.signed_by},
+                        prefix=f"item-{item.pk}",
+                    ),
+                )
+                for item in items
+            ],
+            "per_host": sorted(per_host.items()),
+        },
+    )
+
+
+@require_POST
+def compliance_item(request: AuthedRequest, pk: int) -> HttpResponse:
+    item = compliance_item_for(request.user, pk)
+    form = ComplianceForm(request.POST, request.FILES, prefix=f"item-{item.pk}")
+    round_pk = request.POST.get("round", "")
+    if not form.is_valid():
+        return TemplateResponse(
+            request,
+            "allocation/compliance_item.html",
+            {"item": item, "form": form, "round_pk": round_pk},
+            status=422,
+        )
+    compliance_update(
+        item=item,
+        user=request.user,
+        status=form.cleaned_data["status"],
+        day=timezone.localdate(),
+        signed_by=form.cleaned_data["signed_by"],
+        document=form.content,
+        kind=form.kind,
+    )
+    messages.success(request, _("Saved: %(item)s.") % {"item": item.requirement.name})
+    if round_pk.isdigit():
+        return redirect("allocation:compliance", pk=int(round_pk))
+    return redirect("allocation:index")
+
+
+@require_GET
+def compliance_document(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The uploaded document, always as an attachment, in the type its content has."""
+    item = compliance_item_for(request.user, pk)
+    if not item.document:
+        raise Http404
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
+        item.document_type, "bin"
+    )
+    response = HttpResponse(
+        bytes(item.document), content_type=item.document_type or "application/octet-stream"
+    )
+    response["Content-Disposition"] = f'attachment; filename="document-{item.pk}.{extension}"'
+    return response

@@ -110,3 +110,35 @@ def a_round(cast: Any, *, places: int = 2) -> Round:
     for a in (application, pabo_application):
         application_confirm(application=a, supervisor=institute_supervisor)
     return Round(round, institute_supervisor, pabo_student, application, pabo_application)
+
+
+def a_confirmed_round(cast: Any) -> Round:
+    """:func:`a_round` solved and confirmed, with a VOG required of every programme:
+    two planned placements with an open item each."""
+    from allocation.models import (
+        ComplianceKind,
+        ComplianceRequirement,
+        Proposal,
+        ProposalStatus,
+    )
+    from allocation.services import proposal_confirm, proposal_solve
+
+    r = a_round(cast)
+    if not r.round.proposals.filter(status=ProposalStatus.CONFIRMED).exists():
+        ComplianceRequirement.objects.get_or_create(
+            environment=cast.environment, kind=ComplianceKind.VOG, name="VOG"
+        )
+        proposal = Proposal.objects.create(round=r.round)
+        solved = proposal_solve(proposal_id=proposal.pk)
+        assert solved is not None
+        proposal_confirm(proposal=solved, user=cast.coordinator)
+    return r
+
+
+def an_item(cast: Any) -> Any:
+    from allocation.models import ComplianceItem
+
+    r = a_confirmed_round(cast)
+    return ComplianceItem.objects.get(
+        placement__student=cast.student, placement__start_date=r.round.starts_on
+    )

@@ -31,6 +31,22 @@ def a_round(cast: Any) -> Any:
     return make(cast)
 
 
+def a_confirmed_round(cast: Any) -> Any:
+    from tests.allocation.steps import a_confirmed_round as make
+
+    return make(cast)
+
+
+def an_item(cast: Any) -> Any:
+    from tests.allocation.steps import an_item as make
+
+    return make(cast)
+
+
+def item_pk(cast: Any) -> list[Any]:
+    return [cast.setup_result.pk]
+
+
 def round_pk(cast: Any) -> list[Any]:
     return [cast.setup_result.round.pk]
 
@@ -47,8 +63,34 @@ def decision_data(cast: Any) -> dict[str, Any]:
     }
 
 
+# The student and their new placement's practice supervisor (the bystander, of the
+# social domain) see the placement, not the coordinators' record of its items; the
+# school trainer and the colleague do not see that placement at all. No document is
+# uploaded yet: the coordinator gets 404 for it.
+ITEM = statuses(
+    student=403,
+    supervisor=404,
+    bystander=403,
+    colleague=404,
+    outsider=404,
+    other_coordinator=404,
+)
+
 CASES = [
     Case("allocation:index", statuses(), setup=a_round),
+    Case("allocation:round", MANAGE, args=round_pk, setup=a_confirmed_round, note="confirmed"),
+    Case("allocation:compliance", MANAGE, args=round_pk, setup=a_confirmed_round),
+    Case(
+        "allocation:compliance_item",
+        {**ITEM, "coordinator": 302},
+        method="post",
+        args=item_pk,
+        setup=an_item,
+        data=lambda cast: {f"item-{cast.setup_result.pk}-status": "checked"},
+    ),
+    Case(
+        "allocation:compliance_document", {**ITEM, "coordinator": 404}, args=item_pk, setup=an_item
+    ),
     Case("allocation:apply", APPLY, args=round_pk, setup=a_round),
     Case(
         "allocation:apply",
@@ -92,6 +134,7 @@ CASES = [
 ]
 
 ALLOWED_WRITES = {
+    ("allocation:compliance_item", "coordinator"),
     ("allocation:apply", "student"),
     ("allocation:run", "coordinator"),
     ("allocation:decide", "coordinator"),
