@@ -51,6 +51,15 @@ def environment_to_pose(user: User, pk: int) -> LearningEnvironment:
     return environment
 
 
+def environment_to_watch(user: User, pk: int) -> LearningEnvironment:
+    """An environment whose questions' figures the user reads: its coordinators and
+    core team (other members 403)."""
+    environment = environment_for(user, pk)
+    if not manages_questions(user, environment):
+        raise PermissionDenied
+    return environment
+
+
 def question_for(
     user: User, pk: int, *, manage: bool = False, team: bool = False, asker: bool = False
 ) -> PracticeQuestion:

@@ -7,6 +7,7 @@ app_name = "practice"
 urlpatterns = [
     path("vraagstukken/", views.question_list, name="list"),
     path("leeromgevingen/<int:pk>/vraagstukken/nieuw/", views.question_create, name="create"),
+    path("leeromgevingen/<int:pk>/vraagstukken/cijfers/", views.figures, name="figures"),
     path("vraagstukken/<int:pk>/", views.question_detail, name="detail"),
     path("vraagstukken/<int:pk>/besluit/", views.question_decide, name="decide"),
     path("vraagstukken/<int:pk>/voortgang/", views.question_advance, name="advance"),

@@ -20,10 +20,12 @@ from environments.models import LearningEnvironment, Organisation
 from practice.access import (
     card_for,
     environment_to_pose,
+    environment_to_watch,
     manages_questions,
     may_pose,
     question_for,
 )
+from practice.figures import practice_figures
 from practice.forms import (
     CardForm,
     ColumnsForm,
@@ -139,6 +141,7 @@ def question_list(request: AuthedRequest) -> HttpResponse:
         questions.select_related("environment", "host").order_by("-created_at", "-pk")[:LIST_LIMIT]
     )
     pose_in = [env for env in environments if may_pose(user, env)] if environments else []
+    watch_in = [env for env in environments if manages_questions(user, env)]
     return TemplateResponse(
         request,
         "practice/question_list.html",
@@ -148,6 +151,7 @@ def question_list(request: AuthedRequest) -> HttpResponse:
             "counts": [(status.label, counts.get(status.value, 0)) for status in QuestionStatus],
             "open_count": sum(counts.get(s, 0) for s in OPEN_STATUSES),
             "pose_in": pose_in,
+            "watch_in": watch_in,
             "limit": LIST_LIMIT,
             "truncated": len(rows) == LIST_LIMIT,
         },
@@ -690,3 +694,15 @@ def meeting(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     messages.success(request, _("Meeting written down."))
     return redirect(reverse("practice:meeting", args=[question.pk]))
+
+
+@require_GET
+def figures(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The environment's practice questions in figures, for coordinators and the core
+    team."""
+    environment = environment_to_watch(request.user, pk)
+    return TemplateResponse(
+        request,
+        "practice/figures.html",
+        {"environment": environment, "figures": practice_figures(environment)},
+    )

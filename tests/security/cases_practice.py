@@ -61,6 +61,15 @@ CASES = [
     Case("practice:list", statuses()),
     Case("practice:create", POSE, args=env_pk),
     Case("practice:create", POSE_WRITE, method="post", args=env_pk, data=question_data),
+    # Coordinators and the core team (the school trainer) read the figures.
+    Case(
+        "practice:figures",
+        statuses(student=403, bystander=403, colleague=403, outsider=404, other_coordinator=404),
+        # Its own question: the sweeps run every set-up on one cast, and the cast's
+        # question must stay in progress for the board's cases.
+        setup=lambda cast: delivered(cast, title="Hoe vieren we de Kinderboekenweek?"),
+        args=env_pk,
+    ),
     Case("practice:detail", FULL, setup=accepted, args=setup_pk),
     Case(
         "practice:decide",
