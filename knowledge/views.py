@@ -55,6 +55,9 @@ from reflections.privacy_hint import Finding, find_personal_data
 from ulvo.lib.http import AnyRequest, AuthedRequest
 
 LIST_LIMIT = 50
+# The list shows titles and summaries: the long texts stay in the table (the sort of
+# the ranked hits then moves narrow rows).
+LIST_DEFER = ("body", "body_html", "search_vector")
 # Figures on the public pages below this are not shown (they could point at people).
 SMALL_NUMBER = 5
 # Interest forms one address may send per hour.
@@ -101,7 +104,11 @@ def entry_list(request: AuthedRequest) -> HttpResponse:
         if data["q"]:
             entries = search(entries, data["q"])
             searched = True
-    rows = list(entries.select_related("environment").prefetch_related("tags")[:LIST_LIMIT])
+    rows = list(
+        entries.defer(*LIST_DEFER)
+        .select_related("environment")
+        .prefetch_related("tags")[:LIST_LIMIT]
+    )
     unpublished = list(
         visible.exclude(status=EntryStatus.PUBLISHED)
         .select_related("environment")
