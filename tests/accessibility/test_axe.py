@@ -119,6 +119,8 @@ def pages(cast: Any, seeded: dict[str, Any]) -> dict[str, list[str]]:
             reverse("reflections:detail", args=[seeded["reflection"].pk]),
             reverse("learning_networks:detail", args=[cast.network.pk]),
             reverse("learning_networks:roster", args=[cast.past_session.pk]),
+            # The planning form, with its pickers of facilitators and guests.
+            reverse("learning_networks:session_create", args=[cast.network.pk]),
             reverse("supervision:time_log", args=environment),
         ],
         "coordinator": [
