@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 
 from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
-from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter, _build_apps_from_settings
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialLogin
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
@@ -118,6 +118,19 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         # An identity never makes an account by itself (pre_social_login has decided).
         return False
+
+    def list_apps(
+        self, request: HttpRequest | None, provider: Any = None, client_id: Any = None
+    ) -> list[SocialApp]:
+        """The providers of ULVO_OIDC_PROVIDERS alone, never SocialApp rows: the login
+        page and the menu ask without a query (the login page needs no database), and
+        the management site cannot add a provider the environment does not name."""
+        apps: list[SocialApp] = []
+        for provider_apps in _build_apps_from_settings(
+            provider=provider, client_id=client_id
+        ).values():
+            apps.extend(provider_apps)
+        return apps
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         invitation_pk = request.session.pop(INVITATION_SESSION_KEY, None)

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -146,3 +148,24 @@ def test_linked_accounts_need_a_login(client: Client) -> None:
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_the_login_page_lists_the_providers_without_a_query(client: Client, settings: Any) -> None:
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "surfconext",
+                    "name": "SURFconext",
+                    "client_id": "ulvo",
+                    "secret": "s",
+                    "settings": {"server_url": "https://connect.surfconext.nl"},
+                }
+            ]
+        }
+    }
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("account_login"))
+
+    assert "SURFconext" in page.content.decode()
+    assert not [query["sql"] for query in queries if "socialaccount" in query["sql"]]
