@@ -256,22 +256,6 @@ REGISTRY: list[PersonalData] = [
         "with the account and are never exported.",
     ),
     PersonalData(
-        "socialaccount.SocialAccount",
-        owner="user",
-        erasure=Erasure.DELETE,
-        export=("provider", "uid", "date_joined", "last_login", "extra_data"),
-        searchable=("provider", "uid"),
-        why="A linked login (SURFconext, eduID): the provider's identifier for the person "
-        "and the claims it sent (name, address, institution), gone with the account.",
-    ),
-    PersonalData(
-        "socialaccount.SocialToken",
-        owner="account__user",
-        erasure=Erasure.DELETE,
-        why="Tokens are not kept (SOCIALACCOUNT_STORE_TOKENS is off); any there are go "
-        "with the account and are never exported.",
-    ),
-    PersonalData(
         "admin.LogEntry",
         owner="user",
         erasure=Erasure.DELETE,
@@ -783,8 +767,7 @@ NOT_PERSONAL: dict[str, str] = {
     "learning_networks.LearningNetwork": "a network's name and description",
     "learning_networks.LearningLine": "a learning line's title and description",
     "learning_networks.ClosedDay": "days an environment plans no sessions, and why",
-    "socialaccount.SocialApp": "login providers registered in the management site",
-    "socialaccount.SocialApp": "login providers registered in the management site",
+    "socialaccount.SocialApp": "login providers (unused: ULVO_OIDC_PROVIDERS names them)",
     "learning_networks.SessionGuestOrganisation": "which organisations a session invites",
 }
 
