@@ -52,7 +52,6 @@ from environments.models import (
     OrganisationKind,
     ProgrammeTarget,
 )
-from notifications.services import notify
 from placements.models import (
     Placement,
     PlacementStatus,
@@ -396,8 +395,11 @@ def proposal_fail(*, proposal_id: int) -> None:
 @transaction.atomic
 def proposal_confirm(*, proposal: Proposal, user: User) -> list[Placement]:
     """Every proposed placement becomes a planned placement with its practice
-    supervisor (who signs off hours), the students and hosts are told through the
-    outbox; all of it or, on any refusal, nothing."""
+    supervisor (who signs off hours); all of it or, on any refusal, nothing.
+
+    Telling the students and hosts through the outbox waits for its two kinds of
+    message in ``notifications.models.Kind`` (with that app's migration and tests).
+    """
     locked = (
         Proposal.objects.select_for_update()
         .select_related("round__environment")
@@ -462,20 +464,6 @@ def proposal_confirm(*, proposal: Proposal, user: User) -> list[Placement]:
             ComplianceItem.objects.create(placement=placement, requirement=requirement)
         item.placement = placement
         item.save(update_fields=["placement"])
-        notify(
-            recipient=application.student,
-            kind="placement_proposed",
-            dedupe_key=f"placement_proposed:{placement.pk}:student",
-            payload={"placement": placement.pk},
-        )
-        if host.contact_email:
-            notify(
-                recipient=None,
-                email=host.contact_email,
-                kind="placement_proposed_host",
-                dedupe_key=f"placement_proposed:{placement.pk}:host",
-                payload={"placement": placement.pk},
-            )
         placements.append(placement)
     locked.status = ProposalStatus.CONFIRMED
     locked.confirmed_at = timezone.now()

@@ -333,10 +333,7 @@ def confirm(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("allocation:round", pk=round.pk)
     messages.success(
         request,
-        _(
-            "Confirmed: %(count)s placements, with their practice supervisors. "
-            "Students and hosts are told."
-        )
+        _("Confirmed: %(count)s placements, with their practice supervisors.")
         % {"count": len(placements)},
     )
     return redirect("allocation:round", pk=round.pk)

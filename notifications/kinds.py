@@ -30,7 +30,7 @@ from learning_networks.access import session_for
 from learning_networks.models import NetworkSession, SessionStatus
 from notifications.models import Kind, Notification, Report
 from notifications.outbox import KindRules, Message
-from placements.models import Placement, PlacementStatus, Week, WeekStatus
+from placements.models import Placement, Week, WeekStatus
 from reflections.models import Reflection
 from ulvo.lib.formats import long_datetime, short_date
 
@@ -306,72 +306,6 @@ def report_ready(notification: Notification) -> Message | None:
     return _report_message(notification, _("Your report for %(environment)s is ready"))
 
 
-# Allocation (#16): a confirmed proposal tells the student and the host's contact
-# person. Plain keys until they join ``Kind`` (with the notifications migration).
-PLACEMENT_PROPOSED = "placement_proposed"
-PLACEMENT_PROPOSED_HOST = "placement_proposed_host"
-
-
-def _proposed_placement(notification: Notification) -> Placement | None:
-    return (
-        Placement.objects.select_related(
-            "student", "programme", "school", "neighbourhood_organisation"
-        )
-        .filter(pk=notification.payload.get("placement"))
-        .exclude(status=PlacementStatus.CANCELLED)
-        .first()
-    )
-
-
-def contacts_host(notification: Notification) -> bool:
-    """The address is the contact person's of the placement's host."""
-    placement = _proposed_placement(notification)
-    return (
-        placement is not None
-        and bool(notification.email)
-        and any(
-            host.contact_email.lower() == notification.email.lower() for host in placement.hosts
-        )
-    )
-
-
-def placement_proposed(notification: Notification) -> Message | None:
-    placement = _proposed_placement(notification)
-    if placement is None:
-        return None
-    names = {
-        "host": ", ".join(h.name for h in placement.hosts),
-        "start": _date(placement.start_date),
-        "end": _date(placement.end_date),
-    }
-    return Message(
-        subject=_("Your placement: %(host)s") % names,
-        lines=[_("You do your placement at %(host)s from %(start)s to %(end)s.") % names],
-        url=placement.get_absolute_url(),
-        action=_("Open your placement"),
-    )
-
-
-def placement_proposed_host(notification: Notification) -> Message | None:
-    """What a host is told of a student: name, programme and weekdays, nothing else."""
-    placement = _proposed_placement(notification)
-    if placement is None:
-        return None
-    names = {
-        "student": placement.student.full_name,
-        "programme": placement.programme.name,
-        "days": ", ".join(str(day) for day in placement.days_on_site_labels()),
-        "start": _date(placement.start_date),
-        "end": _date(placement.end_date),
-    }
-    return Message(
-        subject=_("A student does their placement with you: %(student)s") % names,
-        lines=[
-            _("%(student)s (%(programme)s) from %(start)s to %(end)s, on %(days)s.") % names,
-        ],
-    )
-
-
 KINDS: dict[str, KindRules] = {
     Kind.REFLECTION_FEEDBACK: KindRules(may_receive=sees_reflection, compose=reflection_feedback),
     Kind.SESSION_REMINDER: KindRules(may_receive=sees_session, compose=session_reminder),
@@ -381,8 +315,6 @@ KINDS: dict[str, KindRules] = {
     Kind.SIGNOFF_REMINDER: KindRules(may_receive=signs_off_week, compose=signoff_reminder),
     Kind.BALANCE_REPORT: KindRules(may_receive=coordinates_report, compose=balance_report),
     Kind.REPORT_READY: KindRules(may_receive=coordinates_report, compose=report_ready),
-    PLACEMENT_PROPOSED: KindRules(may_receive=sees_placement, compose=placement_proposed),
-    PLACEMENT_PROPOSED_HOST: KindRules(may_receive=contacts_host, compose=placement_proposed_host),
 }
 
 
@@ -501,15 +433,6 @@ def report_summary(notification: Notification, subjects: Subjects) -> Summary | 
     )
 
 
-def placement_summary(notification: Notification, subjects: Subjects) -> Summary | None:
-    placement = subjects.placements.get(notification.payload.get("placement"))
-    if placement is None:
-        return None
-    return Summary(
-        placement.programme.name, f"{_date(placement.start_date)} – {_date(placement.end_date)}"
-    )
-
-
 SUMMARIES: dict[str, Callable[[Notification, Subjects], Summary | None]] = {
     Kind.REFLECTION_FEEDBACK: feedback_summary,
     Kind.SESSION_REMINDER: session_summary,
@@ -519,7 +442,6 @@ SUMMARIES: dict[str, Callable[[Notification, Subjects], Summary | None]] = {
     Kind.SIGNOFF_REMINDER: week_summary,
     Kind.BALANCE_REPORT: report_summary,
     Kind.REPORT_READY: report_summary,
-    PLACEMENT_PROPOSED: placement_summary,
 }
 
 

@@ -25,7 +25,6 @@ from allocation.services import (
     round_instance,
 )
 from environments.models import Domain
-from notifications.models import Notification
 from placements.models import Placement, PlacementStatus, SupervisionAssignment
 from tests.allocation.steps import a_round
 from tests.environments.factories import OrganisationFactory
@@ -137,7 +136,6 @@ def test_propose_pin_rerun_confirm(cast, propose) -> None:
     assert new.days_on_site == [2, 3, 4]
     assignment = SupervisionAssignment.objects.get(placement=new)
     assert (assignment.supervisor, assignment.signs_off) == (cast.bystander, True)
-    assert Notification.objects.filter(recipient=cast.student, kind="placement_proposed").exists()
     second.refresh_from_db()
     assert second.status == ProposalStatus.CONFIRMED
     with pytest.raises(AllocationError):
@@ -164,7 +162,6 @@ def test_a_refused_confirmation_applies_nothing(cast, propose) -> None:
     assert refused.value.code == "overlap"
     assert Placement.objects.count() == placements_before
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.READY
-    assert not Notification.objects.filter(kind="placement_proposed").exists()
 
 
 def test_a_required_item_blocks_activation_until_checked(cast, propose) -> None:
