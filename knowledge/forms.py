@@ -29,7 +29,8 @@ class EntryForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         label=_("Contributors"),
         help_text=_(
-            "Everyone named asks to consent before the entry can be public. You are named yourself."
+            "Everyone named is asked to consent before the entry can be public. Whoever "
+            "wrote it first is always named."
         ),
     )
 

@@ -9,8 +9,14 @@ functions: no database, no request.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 
 # Longer than any good practice needs (a few pages); the form refuses more.
 MAX_BODY = 20_000
@@ -36,8 +42,17 @@ ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 _renderer = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-# Images come as uploads with alt text, never from a URL in the text.
-_renderer.disable("image")
+
+
+def _image_as_text(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """Images come as uploads with alt text, never from a URL in the text: an image
+    written in Markdown shows its description only."""
+    return escapeHtml(tokens[idx].content)
+
+
+_renderer.add_render_rule("image", _image_as_text)
 
 
 def render_markdown(text: str) -> str:
