@@ -50,6 +50,7 @@ NAV_VIEWS = frozenset(
         "placements:list",
         "learning_networks:list",
         "practice:list",
+        "knowledge:list",
         "placements:signoff_queue",
         "supervision:home",
         "notifications:list",
