@@ -1,6 +1,9 @@
 from datetime import UTC, datetime
 from typing import Any
 
+# An internal module of allauth: check it on upgrades (the new coordinator's journey,
+# tests/accounts/test_journey_new_coordinator_sets_up_from_nothing.py, covers it).
+from allauth.account.internal.flows.login import record_authentication
 from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
@@ -195,7 +198,12 @@ def invitation_accept(request: AnyRequest, token: str) -> HttpResponse:
                 return TemplateResponse(
                     request, "accounts/invitation_accept.html", context, status=409
                 )
-            return perform_login(request, new_user, redirect_url=reverse("home"))
+            response = perform_login(request, new_user, redirect_url=reverse("home"))
+            # The password was chosen a moment ago, twice: that is a fresh confirmation, so
+            # setting up the authenticator app (required of coordinators) right after
+            # does not ask for it a third time.
+            record_authentication(request, new_user, method="password", reauthenticated=True)
+            return response
         return TemplateResponse(request, "accounts/invitation_accept.html", context, status=422)
     return TemplateResponse(request, "accounts/invitation_accept.html", context)
 
