@@ -108,7 +108,11 @@ def _line_neighbours(
 
 
 def _feedback_results(session: NetworkSession) -> dict[str, Any]:
-    """Averages, the spread of scores and the comments, without names, in two queries."""
+    """Averages, the spread of scores and the comments, without names, in two queries.
+
+    The comments only from FEW_RESPONSES responses on: below that a single comment can
+    give away who wrote it (the group is small enough to guess), so they are not even
+    read from the database."""
     scores = [value for value, _label in SCORE_CHOICES]
     aggregates = SessionFeedback.objects.filter(session=session).aggregate(
         responses=Count("pk"),
@@ -118,11 +122,16 @@ def _feedback_results(session: NetworkSession) -> dict[str, Any]:
         **{f"r{n}": Count("pk", filter=Q(relevance=n)) for n in scores},
     )
     responses = aggregates["responses"]
-    comments = list(
-        SessionFeedback.objects.filter(session=session)
-        .exclude(comment="")
-        .order_by("-created_at")
-        .values_list("comment", flat=True)[:200]
+    comments_shown = responses >= FEW_RESPONSES
+    comments = (
+        list(
+            SessionFeedback.objects.filter(session=session)
+            .exclude(comment="")
+            .order_by("-created_at")
+            .values_list("comment", flat=True)[:200]
+        )
+        if comments_shown
+        else []
     )
     return {
         "responses": responses,
@@ -140,6 +149,8 @@ def _feedback_results(session: NetworkSession) -> dict[str, Any]:
             for n, label in SCORE_CHOICES
         ],
         "comments": comments,
+        "comments_shown": comments_shown,
+        "few_responses": FEW_RESPONSES,
     }
 
 
