@@ -38,6 +38,7 @@ from environments.models import (
     ProgrammeTarget,
     Region,
 )
+from knowledge.demo import create_demo_knowledge
 from learning_networks.availability_demo import create_demo_availability
 from learning_networks.demo import create_demo_networks, print_session_hints
 from notifications.demo import create_demo_notifications
@@ -414,6 +415,7 @@ class Command(BaseCommand):
                 create_demo_supervision(environments=environments, stdout=self.stdout)
                 create_demo_reflections(environments=environments, stdout=self.stdout)
                 create_demo_practice(environments=environments, stdout=self.stdout)
+                create_demo_knowledge(environments=environments, stdout=self.stdout)
                 create_demo_allocation(environments=environments, stdout=self.stdout)
                 create_demo_notifications(environments=environments, stdout=self.stdout)
                 # Written partly in bulk, the demo world is new to every cached page.
