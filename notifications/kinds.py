@@ -25,12 +25,17 @@ from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Invitation, Role, User
 from learning_networks.access import session_for
-from learning_networks.models import NetworkSession, SessionStatus
+from learning_networks.models import (
+    LearningNetwork,
+    NetworkMembership,
+    NetworkSession,
+    SessionStatus,
+)
 from notifications.models import Kind, Notification, Report
 from notifications.outbox import KindRules, Message
-from placements.models import Placement, Week, WeekStatus
+from placements.models import Placement, SupervisionAssignment, Week, WeekStatus
 from reflections.models import Reflection
 from ulvo.lib.formats import long_datetime, short_date
 
@@ -306,6 +311,260 @@ def report_ready(notification: Notification) -> Message | None:
     return _report_message(notification, _("Your report for %(environment)s is ready"))
 
 
+# --- Issue #15: the events that concern someone --------------------------------------
+# Each names the week, placement, network, reflection or invitation and says who did
+# what and when; never what anyone wrote (a return comment is shown in the app, in the
+# in-app list and on the week's page, never in an e-mail).
+
+
+def sees_week(notification: Notification) -> bool:
+    """The recipient may still see the week's placement (the student, their supervisors)."""
+    if notification.recipient is None:
+        return False
+    return Week.objects.filter(
+        pk=notification.payload.get("week"),
+        placement__in=Placement.objects.visible_to(notification.recipient),
+    ).exists()
+
+
+def _reviewed_week(notification: Notification, status: str) -> Week | None:
+    """The week, if it is still in the state this row reports (a week returned and
+    already submitted again says nothing any more)."""
+    week = (
+        Week.objects.select_related("placement")
+        .filter(pk=notification.payload.get("week"), status=status)
+        .first()
+    )
+    if week is None:
+        return None
+    # The review this row reports is still the week's last step.
+    last = week.events.order_by("-created_at", "-pk").values_list("pk", flat=True).first()
+    return week if last == notification.payload.get("event") else None
+
+
+def _week_url(week: Week) -> str:
+    return f"{week.placement.get_absolute_url()}?week={week.start.isoformat()}"
+
+
+def _review_names(week: Week) -> dict[str, str]:
+    return {
+        "reviewer": week.reviewer_name or _("Your supervisor"),
+        "start": _date(week.start),
+        "end": _date(week.end),
+    }
+
+
+def week_returned(notification: Notification) -> Message | None:
+    week = _reviewed_week(notification, WeekStatus.RETURNED)
+    if week is None:
+        return None
+    names = _review_names(week)
+    return Message(
+        subject=_("Your week of %(start)s was returned") % names,
+        lines=[
+            _("%(reviewer)s returned your activities of %(start)s to %(end)s with a comment.")
+            % names,
+            _("Open the week to read the comment, change what is asked and submit it again."),
+        ],
+        url=_week_url(week),
+        action=_("Open the week"),
+    )
+
+
+def week_approved(notification: Notification) -> Message | None:
+    week = _reviewed_week(notification, WeekStatus.APPROVED)
+    if week is None:
+        return None
+    return Message(
+        subject=_("Your week of %(start)s was approved") % _review_names(week),
+        lines=[
+            _("%(reviewer)s approved your activities of %(start)s to %(end)s.")
+            % _review_names(week)
+        ],
+        url=_week_url(week),
+        action=_("Open the week"),
+    )
+
+
+def supervision_assigned(notification: Notification) -> Message | None:
+    assignment = (
+        SupervisionAssignment.objects.select_related(
+            "placement__student", "placement__programme", "supervisor"
+        )
+        .filter(pk=notification.payload.get("assignment"))
+        .first()
+    )
+    if assignment is None or assignment.supervisor is None:
+        return None
+    placement = assignment.placement
+    names = {
+        "student": placement.student.full_name,
+        "programme": placement.programme.name,
+        "supervisor": assignment.supervisor.full_name,
+        "role": assignment.get_role_display(),
+    }
+    if notification.recipient_id == placement.student_id:
+        subject = _("%(supervisor)s supervises your placement") % names
+        line = _("%(supervisor)s is now your %(role)s for your placement (%(programme)s).") % names
+    else:
+        subject = _("You supervise %(student)s") % names
+        line = _("You are now the %(role)s of %(student)s (%(programme)s).") % names
+    return Message(
+        subject=subject, lines=[line], url=placement.get_absolute_url(), action=_("Open")
+    )
+
+
+def in_network(notification: Notification) -> bool:
+    """The recipient still has the seat the row is about (a member, or in the core team)."""
+    if notification.recipient is None:
+        return False
+    seats = NetworkMembership.objects.filter(
+        network_id=notification.payload.get("network"),
+        user=notification.recipient,
+        network__in=LearningNetwork.objects.visible_to(notification.recipient),
+    )
+    if notification.payload.get("core_team"):
+        seats = seats.filter(core_team=True)
+    return seats.exists()
+
+
+def network_added(notification: Notification) -> Message | None:
+    network = LearningNetwork.objects.filter(pk=notification.payload.get("network")).first()
+    if network is None:
+        return None
+    names = {"network": network.name}
+    if notification.payload.get("core_team"):
+        subject = _("You are in the core team of %(network)s") % names
+        line = (
+            _(
+                "You were added to the core team of the learning network %(network)s: you "
+                "plan its sessions and see its figures."
+            )
+            % names
+        )
+    else:
+        subject = _("You are a member of %(network)s") % names
+        line = (
+            _(
+                "You were added to the learning network %(network)s: you are invited to "
+                "its sessions."
+            )
+            % names
+        )
+    return Message(
+        subject=subject,
+        lines=[line],
+        url=network.get_absolute_url(),
+        action=_("Open the learning network"),
+    )
+
+
+def _shared_reflection(notification: Notification) -> Reflection | None:
+    return (
+        Reflection.objects.select_related("author")
+        .filter(pk=notification.payload.get("reflection"), published_at__isnull=False)
+        .first()
+    )
+
+
+def reflection_shared(notification: Notification) -> Message | None:
+    reflection = _shared_reflection(notification)
+    if reflection is None:
+        return None
+    names = {"author": reflection.author.full_name}
+    return Message(
+        subject=_("%(author)s shared a reflection with you") % names,
+        lines=[
+            _("%(author)s shared a reflection with their supervisors. You can respond to it.")
+            % names
+        ],
+        url=_reverse("reflections:detail", reflection.pk),
+        action=_("Read and respond"),
+    )
+
+
+def reflection_waiting(notification: Notification) -> Message | None:
+    reflection = _shared_reflection(notification)
+    if reflection is None or reflection.published_at is None or reflection.feedback.exists():
+        return None
+    names = {"author": reflection.author.full_name, "shared": _date(reflection.published_at)}
+    return Message(
+        subject=_("A reflection of %(author)s waits for a response") % names,
+        lines=[
+            _("%(author)s shared a reflection on %(shared)s; nobody has responded yet.") % names
+        ],
+        url=_reverse("reflections:detail", reflection.pk),
+        action=_("Read and respond"),
+    )
+
+
+def _waiting_invitation(notification: Notification) -> Invitation | None:
+    return (
+        Invitation.objects.pending()
+        .select_related("environment")
+        .filter(pk=notification.payload.get("invitation"))
+        .first()
+    )
+
+
+def invited_at_address(notification: Notification) -> bool:
+    """The row goes to the address the invitation was sent to, and nowhere else (an
+    account with that address, when the invitee has one already)."""
+    invitation = Invitation.objects.filter(pk=notification.payload.get("invitation")).first()
+    return invitation is not None and invitation.email.lower() == notification.address.lower()
+
+
+def coordinates_invitation(notification: Notification) -> bool:
+    if notification.recipient is None:
+        return False
+    invitation = Invitation.objects.filter(pk=notification.payload.get("invitation")).first()
+    return (
+        invitation is not None
+        and notification.recipient.memberships.filter(
+            environment_id=invitation.environment_id, role=Role.COORDINATOR, is_active=True
+        ).exists()
+    )
+
+
+def invitation_reminder(notification: Notification) -> Message | None:
+    invitation = _waiting_invitation(notification)
+    if invitation is None:
+        return None
+    names = {"environment": invitation.environment.name, "expires": _date(invitation.expires_at)}
+    return Message(
+        subject=_("Reminder: your invitation to %(environment)s") % names,
+        lines=[
+            _("You were invited to the learning environment %(environment)s a week ago.") % names,
+            _("The link works until %(expires)s.") % names,
+        ],
+        url=invitation.get_accept_url(),
+        action=_("Accept the invitation"),
+    )
+
+
+def invitation_unaccepted(notification: Notification) -> Message | None:
+    invitation = _waiting_invitation(notification)
+    if invitation is None:
+        return None
+    names = {
+        "email": invitation.email,
+        "environment": invitation.environment.name,
+        "sent": _date(invitation.created_at),
+    }
+    return Message(
+        subject=_("An invitation to %(environment)s is not accepted yet") % names,
+        lines=[
+            _(
+                "%(email)s has not accepted the invitation of %(sent)s, even after a "
+                "reminder. You can send it again or take it back."
+            )
+            % names
+        ],
+        url=_reverse("people:list", invitation.environment_id),
+        action=_("Open the people of the environment"),
+    )
+
+
 KINDS: dict[str, KindRules] = {
     Kind.REFLECTION_FEEDBACK: KindRules(may_receive=sees_reflection, compose=reflection_feedback),
     Kind.SESSION_REMINDER: KindRules(may_receive=sees_session, compose=session_reminder),
@@ -315,6 +574,18 @@ KINDS: dict[str, KindRules] = {
     Kind.SIGNOFF_REMINDER: KindRules(may_receive=signs_off_week, compose=signoff_reminder),
     Kind.BALANCE_REPORT: KindRules(may_receive=coordinates_report, compose=balance_report),
     Kind.REPORT_READY: KindRules(may_receive=coordinates_report, compose=report_ready),
+    Kind.WEEK_RETURNED: KindRules(may_receive=sees_week, compose=week_returned),
+    Kind.WEEK_APPROVED: KindRules(may_receive=sees_week, compose=week_approved),
+    Kind.SUPERVISION_ASSIGNED: KindRules(may_receive=sees_placement, compose=supervision_assigned),
+    Kind.NETWORK_ADDED: KindRules(may_receive=in_network, compose=network_added),
+    Kind.REFLECTION_SHARED: KindRules(may_receive=sees_reflection, compose=reflection_shared),
+    Kind.REFLECTION_WAITING: KindRules(may_receive=sees_reflection, compose=reflection_waiting),
+    Kind.INVITATION_REMINDER: KindRules(
+        may_receive=invited_at_address, compose=invitation_reminder
+    ),
+    Kind.INVITATION_UNACCEPTED: KindRules(
+        may_receive=coordinates_invitation, compose=invitation_unaccepted
+    ),
 }
 
 
@@ -433,6 +704,37 @@ def report_summary(notification: Notification, subjects: Subjects) -> Summary | 
     )
 
 
+def returned_week_summary(notification: Notification, subjects: Subjects) -> Summary | None:
+    """A returned week: which week, and the comment, while the week waits for the change
+    (the in-app list only: e-mails never carry what someone wrote)."""
+    week = subjects.weeks.get(notification.payload.get("week"))
+    if week is None:
+        return None
+    comment = week.comment if week.status == WeekStatus.RETURNED else ""
+    return Summary(_week_span(week.start, week.end), comment)
+
+
+def reviewed_week_summary(notification: Notification, subjects: Subjects) -> Summary | None:
+    week = subjects.weeks.get(notification.payload.get("week"))
+    if week is None:
+        return None
+    return Summary(_week_span(week.start, week.end), week.placement.programme.name)
+
+
+def placement_summary(notification: Notification, subjects: Subjects) -> Summary | None:
+    placement = subjects.placements.get(notification.payload.get("placement"))
+    if placement is None:
+        return None
+    return Summary(
+        placement.programme.name, f"{_date(placement.start_date)} – {_date(placement.end_date)}"
+    )
+
+
+def nothing_more(notification: Notification, subjects: Subjects) -> Summary | None:
+    """Listed by its kind alone (what it is about is on the page it opens)."""
+    return None
+
+
 SUMMARIES: dict[str, Callable[[Notification, Subjects], Summary | None]] = {
     Kind.REFLECTION_FEEDBACK: feedback_summary,
     Kind.SESSION_REMINDER: session_summary,
@@ -442,6 +744,14 @@ SUMMARIES: dict[str, Callable[[Notification, Subjects], Summary | None]] = {
     Kind.SIGNOFF_REMINDER: week_summary,
     Kind.BALANCE_REPORT: report_summary,
     Kind.REPORT_READY: report_summary,
+    Kind.WEEK_RETURNED: returned_week_summary,
+    Kind.WEEK_APPROVED: reviewed_week_summary,
+    Kind.SUPERVISION_ASSIGNED: placement_summary,
+    Kind.NETWORK_ADDED: nothing_more,
+    Kind.REFLECTION_SHARED: feedback_summary,
+    Kind.REFLECTION_WAITING: feedback_summary,
+    Kind.INVITATION_REMINDER: nothing_more,
+    Kind.INVITATION_UNACCEPTED: nothing_more,
 }
 
 

@@ -26,6 +26,15 @@ class Kind(models.TextChoices):
     SIGNOFF_REMINDER = "signoff_reminder", _("reminder of weeks waiting for sign-off")
     BALANCE_REPORT = "balance_report", _("monthly participation-balance report")
     REPORT_READY = "report_ready", _("requested report ready")
+    # Issue #15: the events that concern someone.
+    WEEK_RETURNED = "week_returned", _("a week returned to you with a comment")
+    WEEK_APPROVED = "week_approved", _("a week of yours approved")
+    SUPERVISION_ASSIGNED = "supervision_assigned", _("a new supervision assignment")
+    NETWORK_ADDED = "network_added", _("added to a learning network or its core team")
+    REFLECTION_SHARED = "reflection_shared", _("a reflection shared with you")
+    REFLECTION_WAITING = "reflection_waiting", _("a shared reflection waiting for a response")
+    INVITATION_REMINDER = "invitation_reminder", _("reminder of an invitation not yet accepted")
+    INVITATION_UNACCEPTED = "invitation_unaccepted", _("an invitation not accepted after a week")
 
 
 class Delivery(models.TextChoices):

@@ -170,7 +170,7 @@ def _review(
     week.reviewer_name = reviewer_name
     week.comment = comment
     week.save(update_fields=["status", "reviewed_at", "reviewer", "reviewer_name", "comment"])
-    WeekEvent.objects.create(
+    event = WeekEvent.objects.create(
         week=week,
         action=action,
         actor=reviewer,
@@ -181,6 +181,13 @@ def _review(
     )
     audit_saved(week, before=before)
     home_forget_students([week.placement.student_id])  # no longer waiting
+    # The student hears of it: one message per review (the key names its history step).
+    notify(
+        recipient=week.placement.student,
+        kind=Kind.WEEK_RETURNED if action == WeekEventAction.RETURNED else Kind.WEEK_APPROVED,
+        dedupe_key=f"week_review:{event.pk}",
+        payload={"week": week.pk, "placement": week.placement_id, "event": event.pk},
+    )
     return week
 
 

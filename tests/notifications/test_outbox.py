@@ -12,6 +12,8 @@ from django.db import transaction
 from django.test import Client
 from django.utils import formats, timezone, translation
 
+from accounts.models import Role
+from accounts.services import invitation_create
 from notifications.models import Delivery, Kind, Notification, Preference, Status
 from notifications.outbox import backoff, notification_deliver
 from notifications.services import notify
@@ -296,7 +298,7 @@ def test_messages_carry_no_free_text_and_payloads_only_ids(cast: Any) -> None:
     reflections) may mention pupils: no message shows it, whatever its kind."""
     from learning_networks.models import SessionFeedback
     from notifications.reports import report_request
-    from placements.services import week_submit
+    from placements.services import week_approve, week_return, week_submit
     from reflections.models import Reflection
     from reflections.services import reflection_save
     from tests.placements.factories import log_activity
@@ -324,6 +326,29 @@ def test_messages_carry_no_free_text_and_payloads_only_ids(cast: Any) -> None:
         start=timezone.localdate(),
         end=timezone.localdate(),
     )
+    # #15: a week returned with the marker in the comment, another approved, an
+    # invitation waiting, and the supervision and network seats of the cast.
+    returned = week_return(
+        week=submitted_on(cast, week.start - datetime.timedelta(days=7), marker),
+        reviewer=cast.supervisor,
+        comment=f"Noem leerling {marker} niet.",
+    )
+    approved = week_approve(
+        week=submitted_on(cast, week.start - datetime.timedelta(days=14), marker),
+        reviewer=cast.supervisor,
+    )
+    invitation = invitation_create(
+        environment=cast.environment,
+        invited_by=cast.coordinator,
+        email="nieuw@example.org",
+        full_name=f"Leerling {marker}",
+        role=Role.COLLEAGUE,
+        organisation=cast.school,
+    )
+
+    def reviewed(week: Any) -> dict[str, int]:
+        return {"week": week.pk, "placement": cast.placement.pk, "event": week.events.last().pk}
+
     payloads = {
         Kind.REFLECTION_FEEDBACK: {"reflection": reflection.pk},
         Kind.SESSION_REMINDER: {"session": cast.session.pk},
@@ -333,13 +358,28 @@ def test_messages_carry_no_free_text_and_payloads_only_ids(cast: Any) -> None:
         Kind.SIGNOFF_REMINDER: {"week": week.pk, "assignment": signer.pk, "round": 1},
         Kind.BALANCE_REPORT: {"report": report.pk},
         Kind.REPORT_READY: {"report": report.pk},
+        Kind.WEEK_RETURNED: reviewed(returned),
+        Kind.WEEK_APPROVED: reviewed(approved),
+        Kind.SUPERVISION_ASSIGNED: {"placement": cast.placement.pk, "assignment": signer.pk},
+        Kind.NETWORK_ADDED: {"network": cast.network.pk, "core_team": 1},
+        Kind.REFLECTION_SHARED: {"reflection": reflection.pk, "author": cast.student.pk},
+        Kind.REFLECTION_WAITING: {"reflection": reflection.pk, "author": cast.student.pk},
+        Kind.INVITATION_REMINDER: {"invitation": invitation.pk},
+        Kind.INVITATION_UNACCEPTED: {"invitation": invitation.pk},
     }
     assert set(payloads) == set(Kind.values)
+    readers = {
+        Kind.WEEK_RETURNED: cast.student,
+        Kind.WEEK_APPROVED: cast.student,
+        Kind.INVITATION_REMINDER: None,  # the invitee has no account: the address
+        Kind.INVITATION_UNACCEPTED: cast.coordinator,
+    }
     Notification.objects.all().delete()
     for kind, payload in payloads.items():
         # Each to someone who may see what it is about: the outbox sends nothing else.
-        reader = cast.coordinator if "report" in payload else cast.supervisor
-        queue(reader, key=f"privacy:{kind}", kind=kind, payload=payload)
+        reader = readers.get(kind, cast.coordinator if "report" in payload else cast.supervisor)
+        email = "nieuw@example.org" if reader is None else ""
+        queue(reader, key=f"privacy:{kind}", kind=kind, payload=payload, email=email)
 
     deliver_due_notifications()
 
@@ -351,6 +391,14 @@ def test_messages_carry_no_free_text_and_payloads_only_ids(cast: Any) -> None:
     for row in Notification.objects.all():
         for value in row.payload.values():
             assert isinstance(value, int) or re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value))
+
+
+def submitted_on(cast: Any, day: datetime.date, marker: str) -> Any:
+    from placements.services import week_submit
+    from tests.placements.factories import log_activity
+
+    log_activity(cast.placement, date=day, description=f"Gesprek met leerling {marker}")
+    return week_submit(placement=cast.placement, start=day, student=cast.student)
 
 
 def test_submitting_a_week_queues_the_signoff_request_in_the_outbox(cast: Any) -> None:
@@ -416,8 +464,11 @@ def test_a_message_whose_subject_changed_before_delivery_is_skipped(cast: Any) -
 
     deliver_due_notifications()
 
-    assert mail.outbox == []
-    assert set(Notification.objects.values_list("status", flat=True)) == {Status.SKIPPED}
+    # Only the approval itself is news, to the student (#15).
+    assert [m.to for m in mail.outbox] == [[cast.student.email]]
+    assert set(
+        Notification.objects.exclude(kind=Kind.WEEK_APPROVED).values_list("status", flat=True)
+    ) == {Status.SKIPPED}
 
 
 def test_the_digest_goes_out_on_mondays_and_a_missed_monday_is_caught_up(

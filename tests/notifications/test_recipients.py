@@ -13,7 +13,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.models import Membership, Role
+from accounts.services import invitation_create
 from learning_networks.models import NetworkSession, SessionStatus
 from learning_networks.services import session_save
 from notifications import reminders
@@ -25,6 +26,7 @@ from placements.models import SupervisionAssignment, SupervisionRole
 from placements.services import week_submit
 from reflections.models import Reflection
 from reflections.services import reflection_feedback_add, reflection_save
+from tests.accounts.factories import UserFactory
 from tests.clock import Clock
 from tests.notifications.steps import placement_around
 from tests.placements.factories import log_activity
@@ -234,6 +236,15 @@ def subjects(cast: Any) -> dict[str, tuple[Any, dict[str, Any]]]:
         end=timezone.localdate(),
     )
     signoff = {"week": week.pk, "assignment": signer.pk}
+    review = {"week": week.pk, "placement": cast.placement.pk, "event": 0}
+    invitee = UserFactory(email="invitee@example.org")
+    invitation = invitation_create(
+        environment=cast.environment,
+        invited_by=cast.coordinator,
+        email=invitee.email,
+        role=Role.COLLEAGUE,
+        organisation=cast.school,
+    )
     return {
         Kind.REFLECTION_FEEDBACK: (cast.student, {"reflection": reflection.pk}),
         Kind.SESSION_REMINDER: (cast.student, {"session": cast.session.pk}),
@@ -243,6 +254,23 @@ def subjects(cast: Any) -> dict[str, tuple[Any, dict[str, Any]]]:
         Kind.SIGNOFF_REMINDER: (cast.supervisor, {**signoff, "round": 1}),
         Kind.BALANCE_REPORT: (cast.coordinator, {"report": report.pk}),
         Kind.REPORT_READY: (cast.coordinator, {"report": report.pk}),
+        Kind.WEEK_RETURNED: (cast.student, review),
+        Kind.WEEK_APPROVED: (cast.student, review),
+        Kind.SUPERVISION_ASSIGNED: (
+            cast.supervisor,
+            {"placement": cast.placement.pk, "assignment": signer.pk},
+        ),
+        Kind.NETWORK_ADDED: (cast.supervisor, {"network": cast.network.pk, "core_team": 1}),
+        Kind.REFLECTION_SHARED: (
+            cast.supervisor,
+            {"reflection": reflection.pk, "author": cast.student.pk},
+        ),
+        Kind.REFLECTION_WAITING: (
+            cast.supervisor,
+            {"reflection": reflection.pk, "author": cast.student.pk},
+        ),
+        Kind.INVITATION_REMINDER: (invitee, {"invitation": invitation.pk}),
+        Kind.INVITATION_UNACCEPTED: (cast.coordinator, {"invitation": invitation.pk}),
     }
 
 

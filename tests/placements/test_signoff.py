@@ -285,7 +285,8 @@ def test_no_sign_off_request_for_a_week_no_longer_submitted(
 
     deliver_due_notifications()
 
-    assert mail.outbox == []
+    # The student hears of the review (#15); no signer is asked any more.
+    assert [message.to for message in mail.outbox] == [[cast.student.email]]
 
 
 # --- The queue and the review in the platform ------------------------------------------------
