@@ -453,11 +453,6 @@ def _showcase(pk: int) -> Showcase:
     return showcase
 
 
-def _public(response: TemplateResponse) -> TemplateResponse:
-    response["Cache-Control"] = "public, max-age=60"
-    return response
-
-
 @login_not_required
 @csrf_protect
 @require_http_methods(["GET", "POST"])
@@ -487,13 +482,15 @@ def showcase(request: AnyRequest, pk: int) -> HttpResponse:
         response = redirect("knowledge:thanks", page.pk)
         response.status_code = 303
         return response
-    return _public(TemplateResponse(request, "knowledge/showcase.html", context))
+    # Not cacheable by browsers or proxies: every page carries a CSRF token (the
+    # language switch, the interest form). What is cached is the showcase's data.
+    return TemplateResponse(request, "knowledge/showcase.html", context)
 
 
 @login_not_required
 @require_GET
 def interest_thanks(request: AnyRequest, pk: int) -> HttpResponse:
-    return _public(TemplateResponse(request, "knowledge/thanks.html", {"showcase": _showcase(pk)}))
+    return TemplateResponse(request, "knowledge/thanks.html", {"showcase": _showcase(pk)})
 
 
 @login_not_required
@@ -508,7 +505,7 @@ def public_entry(request: AnyRequest, pk: int) -> HttpResponse:
         "contributors": [c.user.full_name for c in entry.contributors.select_related("user")],
         "tags": list(entry.tags.all()),
     }
-    return _public(TemplateResponse(request, "knowledge/public_entry.html", context))
+    return TemplateResponse(request, "knowledge/public_entry.html", context)
 
 
 # --- Interest for the coordinator -----------------------------------------------------
