@@ -454,6 +454,18 @@ def assignment_save(*, assignment: SupervisionAssignment) -> SupervisionAssignme
     navigation_forget(assignment.supervisor_id, previous)
     home_forget_supervisors([assignment.supervisor_id, previous])
     home_forget_students([placement.student_id])
+    # A new supervisor (or a new assignment): the student and the supervisor hear of it.
+    if assignment.supervisor_id is not None and assignment.supervisor_id != previous:
+        for recipient in (placement.student, assignment.supervisor):
+            notify(
+                recipient=recipient,
+                kind=Kind.SUPERVISION_ASSIGNED,
+                dedupe_key=(
+                    f"supervision_assigned:{assignment.pk}:{assignment.supervisor_id}"
+                    f":{recipient.pk}"
+                ),
+                payload={"placement": placement.pk, "assignment": assignment.pk},
+            )
     return assignment
 
 
