@@ -118,6 +118,9 @@ AUDITED = (
         lambda obj: obj.session.network.environment_id,
         fields=("session", "organisation"),
     ),
+    # "You said, we did" (learning_networks.decisions): the texts are free text, so
+    # the trail says that they changed, not what they say.
+    Audited("learning_networks.FeedbackDecision", lambda obj: obj.network.environment_id),
     # The environment's settings (accounts.environment_settings). An organisation
     # belongs to the region: its event has no environment, the partnership that
     # links it to one has.

@@ -227,3 +227,24 @@ class OpenCheckInForm(forms.Form):
         ):
             raise forms.ValidationError(_("Check-in can be opened on the day of the session."))
         return cleaned
+
+
+MAX_DECISION = 2000
+
+
+class DecisionForm(forms.Form):
+    """ "You said, we did": what the core team concluded and what it changes (#19)."""
+
+    concluded = forms.CharField(
+        label=_("You said: what we concluded from the feedback"),
+        max_length=MAX_DECISION,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_DECISION}),
+        help_text=_("Participants read this. Do not name participants or pupils."),
+    )
+    changes = forms.CharField(
+        label=_("We did: what we change"),
+        max_length=MAX_DECISION,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_DECISION}),
+    )

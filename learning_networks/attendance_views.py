@@ -1,6 +1,7 @@
 """The participants' side of a session: the session page, answers, check-in, the
 roster, and feedback with its results for the core team."""
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, cast
@@ -23,15 +24,18 @@ from learning_networks.attendance_forms import (
     SCORE_CHOICES,
     AnswerForm,
     CheckInForm,
+    DecisionForm,
     FeedbackForm,
     OpenCheckInForm,
     PresenceForm,
     RosterFilterForm,
     check_in_is_open,
 )
+from learning_networks.decisions import line_decision_add, line_decisions, session_decision_save
 from learning_networks.models import (
     Answer,
     Attendance,
+    FeedbackDecision,
     LearningLine,
     NetworkSession,
     Presence,
@@ -47,6 +51,7 @@ from learning_networks.services import (
     session_open_check_in,
 )
 from ulvo.lib.http import AuthedRequest, safe_next
+from ulvo.lib.privacy_hint import Finding, find_personal_data
 
 SESSION_ERRORS = {
     "already_started": gettext_lazy("This session has already started; answers are closed."),
@@ -162,6 +167,9 @@ def _session_context(
     check_in_form: CheckInForm | None = None,
     feedback_form: FeedbackForm | None = None,
     answer_open: bool = False,
+    decision_form: DecisionForm | None = None,
+    findings: list[Finding] | None = None,
+    privacy_ok: str = "",
 ) -> dict[str, Any]:
     user = request.user
     facilitators = list(
@@ -226,7 +234,41 @@ def _session_context(
         )
     if may_manage:
         context["results"] = _feedback_results(session)
+    # "You said, we did" (#19): this session's decision and the one taken after the
+    # session before it in the line (what this session changes), for everyone who sees it.
+    decisions = {
+        decision.session_id: decision
+        for decision in FeedbackDecision.objects.filter(
+            session_id__in=[session.pk] + ([previous.pk] if previous else [])
+        )
+    }
+    context["decision"] = decisions.get(session.pk)
+    context["previous_decision"] = decisions.get(previous.pk) if previous else None
+    context["may_decide"] = may_manage and _may_decide(session)
+    if context["may_decide"] or decision_form is not None:
+        decision = context["decision"]
+        context["decision_form"] = decision_form or DecisionForm(
+            initial={"concluded": decision.concluded, "changes": decision.changes}
+            if decision
+            else None
+        )
+        context["findings"] = findings
+        context["privacy_ok"] = privacy_ok
     return context
+
+
+def _may_decide(session: NetworkSession) -> bool:
+    """A decision follows the feedback: once the session took place, unless cancelled."""
+    return session.has_taken_place and session.status != SessionStatus.CANCELLED
+
+
+def _privacy_findings(request: AuthedRequest, *texts: str) -> tuple[list[Finding], str]:
+    """The privacy hint on what someone is about to save: findings unless the user
+    confirmed this very text (``privacy_ok``), and the digest that confirms it."""
+    digest = hashlib.sha256("\x1f".join(texts).encode()).hexdigest()[:32]
+    if request.POST.get("privacy_ok") == digest:
+        return [], digest
+    return [finding for text in texts for finding in find_personal_data(text)], digest
 
 
 def _has_started(session: NetworkSession) -> bool:
@@ -324,6 +366,34 @@ def session_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
                 return _render_session(request, session, "feedback")
             return _back(request, session, "feedback")
     return _render_session(request, session, "feedback", status=422, feedback_form=form)
+
+
+# --- "You said, we did" ----------------------------------------------------------------
+
+
+@require_POST
+def session_decision(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The core team records what it concluded from a session's feedback and what it
+    changes; participants see it on the session, the next one and the line."""
+    session = session_for(request.user, pk, manage=True)
+    form = DecisionForm(request.POST)
+    if form.is_valid() and not _may_decide(session):
+        form.add_error(None, _("You can record a decision once the session has taken place."))
+    if not form.is_valid():
+        return _render_session(request, session, "decision", status=422, decision_form=form)
+    data = form.cleaned_data
+    findings, digest = _privacy_findings(request, data["concluded"], data["changes"])
+    if findings:
+        return _render_session(
+            request, session, "decision", decision_form=form, findings=findings, privacy_ok=digest
+        )
+    session_decision_save(
+        session=session, concluded=data["concluded"], changes=data["changes"], author=request.user
+    )
+    messages.success(request, _("Saved: participants see what you concluded and change."))
+    if request.htmx:
+        return _render_session(request, session, "decision")
+    return redirect(session.get_absolute_url() + "#decision")
 
 
 # --- The roster ---------------------------------------------------------------------
@@ -504,13 +574,49 @@ def open_check_in(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- Feedback along a learning line ---------------------------------------------------
 
 
-@require_GET
-def line_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Per session of the line, in order: averages and how many of the invitees answered."""
+def _managed_line(request: AuthedRequest, pk: int) -> LearningLine:
     line = LearningLine.objects.filter(pk=pk).first()
     if line is None:
         raise Http404
-    network = network_for(request.user, line.network_id, manage=True)
+    line.network = network_for(request.user, line.network_id, manage=True)
+    return line
+
+
+@require_GET
+def line_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Per session of the line, in order: averages and how many of the invitees answered."""
+    line = _managed_line(request, pk)
+    return TemplateResponse(
+        request, "learning_networks/line_feedback.html", _line_feedback_context(line)
+    )
+
+
+@require_POST
+def line_decision(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A decision about the learning line as a whole (#19), added to the line's list."""
+    line = _managed_line(request, pk)
+    form = DecisionForm(request.POST)
+    template = "learning_networks/line_feedback.html"
+    if not form.is_valid():
+        context = _line_feedback_context(line, decision_form=form)
+        return TemplateResponse(request, template, context, status=422)
+    data = form.cleaned_data
+    findings, digest = _privacy_findings(request, data["concluded"], data["changes"])
+    if findings:
+        context = _line_feedback_context(line, decision_form=form)
+        context.update(findings=findings, privacy_ok=digest)
+        return TemplateResponse(request, template, context)
+    line_decision_add(
+        line=line, concluded=data["concluded"], changes=data["changes"], author=request.user
+    )
+    messages.success(request, _("Saved: participants see it on the learning line."))
+    return redirect(reverse("learning_networks:line_feedback", args=[line.pk]) + "#decisions")
+
+
+def _line_feedback_context(
+    line: LearningLine, *, decision_form: DecisionForm | None = None
+) -> dict[str, Any]:
+    network = line.network
     facilitating = NetworkSession.facilitators.through.objects.filter(
         networksession_id=OuterRef("session_id"), user_id=OuterRef("user_id")
     )
@@ -539,8 +645,11 @@ def line_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
             round(100 * session.responses / invited) if invited else None
         )
         session.few = session.responses < FEW_RESPONSES  # type: ignore[attr-defined]
-    return TemplateResponse(
-        request,
-        "learning_networks/line_feedback.html",
-        {"network": network, "line": line, "sessions": sessions, "few_responses": FEW_RESPONSES},
-    )
+    return {
+        "network": network,
+        "line": line,
+        "sessions": sessions,
+        "few_responses": FEW_RESPONSES,
+        "decisions": line_decisions(line),
+        "decision_form": decision_form or DecisionForm(),
+    }

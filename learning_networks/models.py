@@ -450,6 +450,63 @@ class SessionFeedback(models.Model):
         return f"{self.session}: {self.usefulness}/{self.relevance}"
 
 
+class FeedbackDecision(models.Model):
+    """ "You said, we did" (#19): what the core team concluded from the feedback on a
+    session or along a learning line, and what it changes. A session's decision is kept
+    with its line too, so the line carries its history (and rollover takes it along)."""
+
+    network = models.ForeignKey(
+        LearningNetwork,
+        on_delete=models.CASCADE,
+        related_name="decisions",
+        verbose_name=_("learning network"),
+    )
+    line = models.ForeignKey(
+        LearningLine,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("learning line"),
+    )
+    session = models.OneToOneField(
+        NetworkSession,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="decision",
+        verbose_name=_("session"),
+    )
+    concluded = models.TextField(_("what we concluded from the feedback"), max_length=2000)
+    changes = models.TextField(_("what we change"), max_length=2000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    # Set on a copy made by rollover: the school year the decision was first taken in.
+    school_year = models.CharField(_("school year"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("feedback decision")
+        verbose_name_plural = _("feedback decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(session__isnull=False) | Q(line__isnull=False),
+                name="decision_has_session_or_line",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.session or self.line)
+
+
 class UnavailabilityKind(models.TextChoices):
     ONCE = "once", _("on a date")
     WEEKLY = "weekly", _("every week")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Membership, Role, User
 from environments.access import environment_for
 from learning_networks.access import manages_network, network_for, session_for
+from learning_networks.decisions import line_decisions
 from learning_networks.forms import (
     DATETIME_FORMAT,
     ClosedDayForm,
@@ -332,7 +333,13 @@ def line_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return TemplateResponse(
         request,
         "learning_networks/line_detail.html",
-        {"line": line, "network": line.network, "manager": manager, "steps": steps},
+        {
+            "line": line,
+            "network": line.network,
+            "manager": manager,
+            "steps": steps,
+            "decisions": line_decisions(line),  # "you said, we did" (#19)
+        },
     )
 
 

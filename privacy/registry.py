@@ -595,6 +595,17 @@ REGISTRY: list[PersonalData] = [
         export=("session", "usefulness", "relevance", "comment", "created_at"),
     ),
     PersonalData(
+        "learning_networks.FeedbackDecision",
+        owner="author",
+        erasure=Erasure.ANONYMISE,
+        clear={"author": None},
+        export=("network", "line", "session", "concluded", "changes", "created_at"),
+        why=(
+            "What the core team concluded from feedback and changes (#19) is the network's "
+            "and stays; the person is no longer recorded as its author."
+        ),
+    ),
+    PersonalData(
         "learning_networks.Unavailability",
         owner="user",
         erasure=Erasure.DELETE,
