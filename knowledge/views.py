@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -245,10 +246,11 @@ def entry_step_view(request: AuthedRequest, pk: int) -> HttpResponse:
     form = StepForm(request.POST)
     action = request.POST.get("action")
     entry = entry_for(user, pk, review=action in ("publish", "return"))
+    # Its contributors and the core team (and coordinators) send it for review.
     if action == "submit" and not (
         entry.contributors.filter(user=user).exists() or manages_questions(user, entry.environment)
     ):
-        entry_for(user, pk, edit=True)
+        raise PermissionDenied
     if not form.is_valid():
         messages.error(request, _("Choose what to do."))
         return redirect(entry)
