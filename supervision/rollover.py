@@ -43,6 +43,7 @@ from environments.models import (
 )
 from learning_networks.models import (
     ClosedDay,
+    FeedbackDecision,
     HolidayKind,
     LearningLine,
     LearningNetwork,
@@ -520,6 +521,7 @@ def _run_networks(plan: Plan, target: LearningEnvironment, carried: dict[str, An
         )
         lines[line.pk] = new_line.pk
         carried["lines"][str(line.pk)] = new_line.pk
+    _carry_decisions(plan, networks, lines)
     new_sessions = []
     for move in plan.sessions:
         session = move.session
@@ -562,6 +564,30 @@ def _run_networks(plan: Plan, target: LearningEnvironment, carried: dict[str, An
     for old, new in new_sessions:
         carried["sessions"][str(old.pk)] = new.pk
     line_order_by_date(line_ids={new.line_id for _, new in new_sessions})
+
+
+def _carry_decisions(
+    plan: Plan, networks: dict[int, LearningNetwork], lines: dict[int, int]
+) -> None:
+    """The "you said, we did" decisions (#19) go along with its learning line, so next year's core
+    team reads what was learned from the feedback: a copy per decision on the new line
+    (not tied to last year's session), marked with the year it was taken in."""
+    made = {line.pk for line in plan.lines}
+    copies = [
+        FeedbackDecision(
+            network_id=networks[decision.network_id].pk,
+            line_id=lines[decision.line_id],
+            concluded=decision.concluded,
+            changes=decision.changes,
+            author_id=decision.author_id,
+            school_year=decision.school_year or plan.source.school_year,
+        )
+        for decision in FeedbackDecision.objects.filter(line_id__in=made).order_by(
+            "created_at", "pk"
+        )
+        if decision.line_id is not None
+    ]
+    audit_bulk_created(FeedbackDecision.objects.bulk_create(copies), actor_id=current_actor_id())
 
 
 @dataclass

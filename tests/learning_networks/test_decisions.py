@@ -219,3 +219,52 @@ def test_line_privacy_hint(cast: Any, client: Client, line: LearningLine) -> Non
     assert response.status_code == 200
     assert "Your text may identify a pupil." in response.content.decode()
     assert rows() == []
+
+
+# --- Next school year --------------------------------------------------------------
+
+
+def test_rollover_carries_the_lines_decisions_once(cast: Any, client: Client) -> None:
+    from learning_networks.decisions import line_decision_add, session_decision_save
+    from supervision.rollover import rollover_run
+    from tests.supervision.steps import a_year_to_roll_over
+
+    line = a_year_to_roll_over(cast)
+    past = NetworkSession.objects.get(pk=cast.past_session.pk)
+    assert past.line_id == line.pk
+    session_decision_save(
+        session=past, concluded=CONCLUDED, changes=CHANGES, author=cast.supervisor
+    )
+    line_decision_add(
+        line=line, concluded="Te druk in mei.", changes="Eén minder.", author=cast.supervisor
+    )
+    # A decision of a session outside any line stays with that year.
+    loose = NetworkSession.objects.filter(network=cast.network, line=None).first()
+    assert loose is not None
+    session_decision_save(session=loose, concluded="Los", changes="Los", author=cast.supervisor)
+
+    rollover_run(source=cast.environment, user=cast.coordinator)
+    rollover_run(source=cast.environment, user=cast.coordinator)  # twice: no duplicates
+
+    new_line = LearningLine.objects.exclude(pk=line.pk).get(title=line.title)
+    carried = list(
+        FeedbackDecision.objects.filter(line=new_line)
+        .order_by("pk")
+        .values_list("session", "concluded", "changes", "school_year", "network__environment")
+    )
+    new_environment = new_line.network.environment_id
+    year = cast.environment.school_year
+    assert carried == [
+        (None, CONCLUDED, CHANGES, year, new_environment),
+        (None, "Te druk in mei.", "Eén minder.", year, new_environment),
+    ]
+    assert not FeedbackDecision.objects.filter(
+        network__environment_id=new_environment, concluded="Los"
+    ).exists()
+    # Next year's core team reads them on the line, marked with the year.
+    html = (
+        as_user(client, cast.coordinator)
+        .get(reverse("learning_networks:line", args=[new_line.pk]))
+        .content.decode()
+    )
+    assert CHANGES in html and f"From school year {year}" in html
