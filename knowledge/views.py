@@ -61,7 +61,7 @@ LIST_LIMIT = 50
 LIST_DEFER = ("body", "body_html", "search_vector")
 # Figures on the public pages below this are not shown (they could point at people).
 SMALL_NUMBER = 5
-# Interest forms one address may send per hour.
+# Interest forms one anonymous address may send per hour.
 INTEREST_PER_HOUR = 5
 
 REFUSALS = {
@@ -455,6 +455,18 @@ def _showcase(pk: int) -> Showcase:
     return showcase
 
 
+def _too_many(request: AnyRequest) -> bool:
+    """An anonymous address that sent the interest form more than its hourly share
+    (logged-in people are known and not limited)."""
+    key = f"knowledge:interest:{client_address(request)}"
+    cache.add(key, 0, 3600)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # the cache is down or forgot the key: the limit fails open
+        sent = 1
+    return sent > INTEREST_PER_HOUR
+
+
 @login_not_required
 @csrf_protect
 @require_http_methods(["GET", "POST"])
@@ -465,13 +477,7 @@ def showcase(request: AnyRequest, pk: int) -> HttpResponse:
     form = InterestForm(request.POST if request.method == "POST" else None)
     context = {"showcase": page, "form": form, "small_number": SMALL_NUMBER}
     if request.method == "POST":
-        limit_key = f"knowledge:interest:{client_address(request)}"
-        cache.add(limit_key, 0, 3600)
-        try:
-            sent = cache.incr(limit_key)
-        except ValueError:
-            sent = 1
-        if sent > INTEREST_PER_HOUR:
+        if not request.user.is_authenticated and _too_many(request):
             context["limited"] = True
             return TemplateResponse(request, "knowledge/showcase.html", context, status=429)
         if not form.is_valid():

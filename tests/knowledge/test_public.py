@@ -153,3 +153,12 @@ def test_the_practice_map_lists_what_happens_where(cast: Any, client: Client) ->
     assert cast.school.name in html
     assert cast.neighbourhood.name in html
     assert cast.social_work.name in html  # the student's programme is present
+
+
+def test_logged_in_people_are_not_limited(cast: Any, client: Client) -> None:
+    client.force_login(cast.student)
+    for n in range(7):
+        assert (
+            client.post(showcase_url(cast), interest(email=f"s{n}@example.org")).status_code == 303
+        )
+    assert Interest.objects.count() == 7
