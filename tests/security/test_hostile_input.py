@@ -182,6 +182,15 @@ def seed_more_rows(cast: Any) -> None:
         relevance=4,
         comment="Nuttig",
     )
+    # "You said, we did" (#19): a session's decision and one of the line.
+    from learning_networks.decisions import line_decision_add, session_decision_save
+
+    session_decision_save(
+        session=cast.past_session, concluded="Gezegd", changes="Gedaan", author=cast.supervisor
+    )
+    line_decision_add(
+        line=cast.session.line, concluded="Gezegd", changes="Gedaan", author=cast.supervisor
+    )
     Unavailability.objects.create(
         user=cast.student,
         starts_at=timezone.now() + datetime.timedelta(days=2),
