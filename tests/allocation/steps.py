@@ -30,6 +30,7 @@ class Round:
     pabo_student: Any
     application: Application
     pabo_application: Application
+    social_supervisor: Any
 
 
 def a_round(cast: Any, *, places: int = 2) -> Round:
@@ -50,6 +51,7 @@ def a_round(cast: Any, *, places: int = 2) -> Round:
             User.objects.get(email="pabo@example.org"),
             existing.applications.get(student=cast.student),
             existing.applications.get(student__email="pabo@example.org"),
+            User.objects.get(email="sociaal@example.org"),
         )
     today = timezone.localdate()
     year = today.year if today.month < 8 else today.year + 1
@@ -75,11 +77,20 @@ def a_round(cast: Any, *, places: int = 2) -> Round:
         supervisor=cast.supervisor,
         capacity=2,
     )
-    cast.bystander.memberships.filter(environment=cast.environment).update(domain=Domain.SOCIAL)
+    # A social worker of the neighbourhood supervises the social students (not the
+    # cast's bystander, who must stay unassigned for the sweeps).
+    social_supervisor = UserFactory(email="sociaal@example.org", full_name="Mo Maatschappelijk")
+    MembershipFactory(
+        user=social_supervisor,
+        environment=cast.environment,
+        role=Role.PRACTICE_SUPERVISOR,
+        organisation=cast.neighbourhood,
+        domain=Domain.SOCIAL,
+    )
     SupervisorCapacity.objects.create(
         organisation=cast.neighbourhood,
         school_year=round.school_year,
-        supervisor=cast.bystander,
+        supervisor=social_supervisor,
         capacity=2,
     )
     institute_supervisor = UserFactory(email="docent@example.org", full_name="Ida Instituut")
@@ -109,7 +120,9 @@ def a_round(cast: Any, *, places: int = 2) -> Round:
     )
     for a in (application, pabo_application):
         application_confirm(application=a, supervisor=institute_supervisor)
-    return Round(round, institute_supervisor, pabo_student, application, pabo_application)
+    return Round(
+        round, institute_supervisor, pabo_student, application, pabo_application, social_supervisor
+    )
 
 
 def a_confirmed_round(cast: Any) -> Round:

@@ -105,7 +105,7 @@ def test_apply_allocate_pin_confirm_and_the_compliance_gate(
     pabo = Placement.objects.get(student=r.pabo_student, start_date=r.round.starts_on)
     assert social.neighbourhood_organisation == cast.neighbourhood
     assert pabo.school == cast.school
-    assert SupervisionAssignment.objects.get(placement=social).supervisor == cast.bystander
+    assert SupervisionAssignment.objects.get(placement=social).supervisor == r.social_supervisor
     assert SupervisionAssignment.objects.get(placement=pabo).supervisor == cast.supervisor
 
     # The pabo student's certificate of conduct blocks their placement until checked.

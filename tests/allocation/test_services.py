@@ -112,7 +112,7 @@ def test_propose_pin_rerun_confirm(cast, propose) -> None:
     # and the pabo student can only go there (training school).
     assert items[r.application.pk].host_id == cast.school.pk
     assert items[r.pabo_application.pk].host_id == cast.school.pk
-    assert items[r.application.pk].supervisor_id == cast.bystander.pk
+    assert items[r.application.pk].supervisor_id == r.social_supervisor.pk
     assert items[r.pabo_application.pk].supervisor_id == cast.supervisor.pk
 
     decision_set(application=r.application, host=cast.neighbourhood, kind=DecisionKind.PIN)
@@ -135,7 +135,7 @@ def test_propose_pin_rerun_confirm(cast, propose) -> None:
     # Days on site: what the student offered, minus class days, on the host's days.
     assert new.days_on_site == [2, 3, 4]
     assignment = SupervisionAssignment.objects.get(placement=new)
-    assert (assignment.supervisor, assignment.signs_off) == (cast.bystander, True)
+    assert (assignment.supervisor, assignment.signs_off) == (r.social_supervisor, True)
     second.refresh_from_db()
     assert second.status == ProposalStatus.CONFIRMED
     with pytest.raises(AllocationError):

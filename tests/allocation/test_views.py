@@ -106,7 +106,7 @@ def test_the_coordinator_runs_pins_reruns_and_confirms(
     client.post(reverse("allocation:confirm", args=[r.round.pk]), {"proposal": proposal.pk})
     placement = Placement.objects.get(student=cast.student, start_date=r.round.starts_on)
     assert placement.neighbourhood_organisation == cast.neighbourhood
-    assert SupervisionAssignment.objects.get(placement=placement).supervisor == cast.bystander
+    assert SupervisionAssignment.objects.get(placement=placement).supervisor == r.social_supervisor
 
 
 def test_the_progress_fragment_polls_while_running(cast, login) -> None:

@@ -63,14 +63,13 @@ def decision_data(cast: Any) -> dict[str, Any]:
     }
 
 
-# The student and their new placement's practice supervisor (the bystander, of the
-# social domain) see the placement, not the coordinators' record of its items; the
-# school trainer and the colleague do not see that placement at all. No document is
-# uploaded yet: the coordinator gets 404 for it.
+# The student sees their new placement, not the coordinators' record of its items;
+# the cast's supervisors and the colleague do not see that placement at all. No
+# document is uploaded yet: the coordinator gets 404 for it.
 ITEM = statuses(
     student=403,
     supervisor=404,
-    bystander=403,
+    bystander=404,
     colleague=404,
     outsider=404,
     other_coordinator=404,
