@@ -19,6 +19,11 @@ urlpatterns = [
         views.organisation_dashboard,
         name="organisation",
     ),
+    path(
+        "leeromgevingen/<int:pk>/organisaties/<int:organisation_pk>/dashboard/deze-week.csv",
+        views.organisation_building_export,
+        name="organisation_building_export",
+    ),
     path("netwerken/<int:pk>/dashboard/", views.network_dashboard, name="network"),
     path(
         "netwerken/<int:pk>/dashboard/export/<slug:figure>.<str:fmt>",

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, OuterRef, Q, Subquery, Sum
 from django.http import Http404, HttpResponse
 from django.template.defaultfilters import floatformat
@@ -23,6 +24,7 @@ from dashboards.access import dashboard_environment, dashboard_network, dashboar
 from dashboards.ahead import CACHE_SECONDS, cache_key, cached_dashboard
 from dashboards.exports import csv_response, xlsx_response
 from dashboards.forms import HoursDrillForm, PeriodForm, PlacementDrillForm, SessionDrillForm
+from dashboards.host import building_table, in_the_building, sees_students, week_of
 from dashboards.suppression import count_cell
 from dashboards.tables import (
     FigureTable,
@@ -410,8 +412,33 @@ def organisation_dashboard(request: AuthedRequest, pk: int, organisation_pk: int
         loads=list(loads),
         upcoming=upcoming,
     )
+    # Who is in the building this week (#19): the host's professionals and coordinators.
+    if sees_students(request.user, environment, organisation):
+        today = timezone.localdate()
+        context.update(
+            in_the_building=in_the_building(environment, organisation, today),
+            week=week_of(today),
+        )
     template_name = _partial(request, "dashboards/organisation.html", "dashboard")
     return TemplateResponse(request, template_name, context)
+
+
+@require_GET
+def organisation_building_export(
+    request: AuthedRequest, pk: int, organisation_pk: int
+) -> HttpResponse:
+    """This week's students at the host as CSV; the same people as on the page."""
+    environment, organisation, _is_coordinator = dashboard_organisation(
+        request.user, pk, organisation_pk
+    )
+    if not sees_students(request.user, environment, organisation):
+        raise PermissionDenied
+    today = timezone.localdate()
+    monday, _sunday = week_of(today)
+    return csv_response(
+        building_table(in_the_building(environment, organisation, today)),
+        f"{organisation.name} {monday.isoformat()}",
+    )
 
 
 def network_tables(
