@@ -22,6 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from accounts.models import Membership, Role, User, guessed_domain
 from allocation import solver
@@ -477,6 +478,21 @@ def open_required_items(placement: Placement) -> list[ComplianceItem]:
         .filter(requirement__required=True)
         .exclude(status=ComplianceStatus.CHECKED)
     )
+
+
+def compliance_refusal(placement: Placement) -> str | None:
+    """Why the placement may not become active yet (its open required compliance
+    items), or ``None``: the activation guard allocation registers with placements
+    (allocation/apps.py), so the placements' edit form keeps the gate too."""
+    names = sorted(item.requirement.name for item in open_required_items(placement))
+    if not names:
+        return None
+    return ngettext(
+        "This placement cannot become active yet: a required item is still open (%(items)s).",
+        "This placement cannot become active yet: %(count)d required items are still open "
+        "(%(items)s).",
+        len(names),
+    ) % {"count": len(names), "items": ", ".join(names)}
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from environments.models import Domain, LearningEnvironment, OrganisationKind
+from placements.activation import activation_refusals
 from placements.models import (
     LOCKED_WEEK_STATUSES,
     MAX_DESCRIPTION,
@@ -394,6 +395,14 @@ class PlacementForm(forms.ModelForm):
         else:
             self.initial.setdefault("status", PlacementStatus.ACTIVE)
 
+    def _refuse_activation(self, status: str | None) -> None:
+        """A placement becoming active asks the activation guards (placements/activation.py,
+        e.g. allocation's compliance gate); their refusals show at the status field."""
+        if status != PlacementStatus.ACTIVE or self.instance.status == PlacementStatus.ACTIVE:
+            return
+        for refusal in activation_refusals(self.instance):
+            self.add_error("status", refusal)
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
@@ -404,6 +413,7 @@ class PlacementForm(forms.ModelForm):
             self._refuse_overlap(start, end)
         if not cleaned.get("school") and not cleaned.get("neighbourhood_organisation"):
             self.add_error("school", _("Choose a school, a neighbourhood organisation, or both."))
+        self._refuse_activation(cleaned.get("status"))
         on_site = {int(day) for day in cleaned.get("days_on_site", [])}
         classes = {int(day) for day in cleaned.get("class_days", [])}
         if on_site & classes:

@@ -106,3 +106,85 @@ def test_a_hostile_file_name_is_never_kept(cast, login) -> None:
     download = client.get(reverse("allocation:compliance_document", args=[item.pk]))
     assert download["Content-Disposition"] == f'attachment; filename="document-{item.pk}.png"'
     assert "onerror" not in str(list(ComplianceItem.objects.values_list()))
+
+
+def edit_data(placement, **overrides):  # type: ignore[no-untyped-def]
+    """The placements' edit form as the coordinator would send it unchanged."""
+    from placements.models import mask_to_weekdays
+
+    signer = placement.assignments.filter(signs_off=True).first()
+    data = {
+        "student": placement.student_id,
+        "programme": placement.programme_id,
+        "school": placement.school_id or "",
+        "neighbourhood_organisation": placement.neighbourhood_organisation_id or "",
+        "start_date": placement.start_date.isoformat(),
+        "end_date": placement.end_date.isoformat(),
+        "days_on_site": [str(d) for d in mask_to_weekdays(placement.weekdays_on_site)],
+        "class_days": [str(d) for d in mask_to_weekdays(placement.institute_days)],
+        "hours_per_week": str(placement.hours_per_week),
+        "status": placement.status,
+        "signoff_supervisor": signer.supervisor_id if signer and signer.supervisor_id else "",
+        "signoff_name": signer.name if signer and not signer.supervisor_id else "",
+        "signoff_email": signer.email if signer and not signer.supervisor_id else "",
+        "signoff_domain": signer.domain if signer else "social",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_edit_form_cannot_bypass_the_gate(cast, login) -> None:
+    """The placements' own edit form asks allocation's guard: a placement with an open
+    required item does not become active there either (422, the reason at the status
+    field, nothing saved)."""
+    from placements.models import Placement
+
+    item = an_item(cast)
+    placement = item.placement
+    assert placement.status == PlacementStatus.PLANNED
+    client = login(cast.coordinator)
+    client.cookies["ulvo_language"] = "en"
+    url = reverse("placements:edit", args=[placement.pk])
+    before = list(Placement.objects.values_list())
+    response = client.post(url, edit_data(placement, status=PlacementStatus.ACTIVE))
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert list(errors) == ["status"]
+    assert errors["status"] == [
+        "This placement cannot become active yet: a required item is still open (VOG)."
+    ]
+    assert "a required item is still open (VOG)" in response.content.decode()
+    assert list(Placement.objects.values_list()) == before
+    # Other changes that leave it planned are not refused.
+    response = client.post(url, edit_data(placement, hours_per_week="12"))
+    assert response.status_code == 302
+    placement.refresh_from_db()
+    assert (placement.status, placement.hours_per_week) == (PlacementStatus.PLANNED, 12)
+
+
+def test_the_edit_form_activates_once_nothing_required_is_open(cast, login) -> None:
+    item = an_item(cast)
+    item.status = ComplianceStatus.CHECKED
+    item.save(update_fields=["status"])
+    placement = item.placement
+    client = login(cast.coordinator)
+    response = client.post(
+        reverse("placements:edit", args=[placement.pk]),
+        edit_data(placement, status=PlacementStatus.ACTIVE),
+    )
+    assert response.status_code == 302
+    placement.refresh_from_db()
+    assert placement.status == PlacementStatus.ACTIVE
+
+
+def test_the_guard_is_registered_once_and_the_service_gate_still_refuses(cast) -> None:
+    from allocation.services import compliance_refusal
+    from placements.activation import activation_guards, activation_refusals
+
+    assert activation_guards().count(compliance_refusal) == 1
+    item = an_item(cast)
+    assert activation_refusals(item.placement)
+    with pytest.raises(AllocationError):
+        placement_activate(placement=item.placement)
+    item.placement.refresh_from_db()
+    assert item.placement.status == PlacementStatus.PLANNED
