@@ -206,6 +206,10 @@ def _detail_context(
         "manages": manages,
         "on_team": on_team,
         "is_asker": question.asked_by_id == user.pk,
+        # A delivered question can become a good practice in the knowledge base,
+        # written by those who may write there (the people who may pose questions).
+        "writes_up": question.status in (QuestionStatus.DELIVERED, QuestionStatus.EVALUATED)
+        and may_pose(user, question.environment),
         "decision_form": None,
         "step_form": None,
         "evaluation_form": None,

@@ -32,10 +32,12 @@ from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.urls import ResolverMatch
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from accounts.models import Membership, Role
 from accounts.navigation import navigation_key
+from allocation.models import ApplicationRound
 from learning_networks.models import NetworkMembership
 from notifications.models import Notification
 from placements.models import SUPERVISOR_ROLES, SupervisionAssignment
@@ -51,6 +53,7 @@ NAV_VIEWS = frozenset(
         "learning_networks:list",
         "practice:list",
         "knowledge:list",
+        "allocation:index",
         "placements:signoff_queue",
         "supervision:home",
         "notifications:list",
@@ -89,11 +92,21 @@ class Navigation:
     signs_off: bool
     supervisor_home: bool
     unread: int
+    # An application round of one of the user's environments has not closed yet.
+    applications: bool = False
     # A digest of the fields above: part of the rendered menu's cache key.
     version: str = field(init=False)
 
     def __post_init__(self) -> None:
-        shown = repr((self.environments, self.signs_off, self.supervisor_home, self.unread))
+        shown = repr(
+            (
+                self.environments,
+                self.signs_off,
+                self.supervisor_home,
+                self.unread,
+                self.applications,
+            )
+        )
         digest = hashlib.blake2b(shown.encode(), digest_size=8).hexdigest()
         object.__setattr__(self, "version", digest)
 
@@ -115,7 +128,7 @@ def navigation_for(user: Any) -> Navigation:
 
 def _compute(user: Any) -> Navigation:
     entries: dict[int, NavEntry] = {}
-    signs_off = supervisor_home = False
+    signs_off = supervisor_home = applications = False
     # Per active membership: supervision counts only in the environment one is still in
     # (SupervisionAssignment.objects.active_for), so a leaver gets no "Sign off" link.
     mine = SupervisionAssignment.objects.filter(
@@ -134,11 +147,17 @@ def _compute(user: Any) -> Navigation:
                     core_team=True,
                 )
             ),
+            rounds=Exists(
+                ApplicationRound.objects.filter(
+                    environment=OuterRef("environment"), closes_on__gte=timezone.localdate()
+                )
+            ),
         )
         .order_by("environment__name", "environment__school_year")
     )
     for membership in memberships:
         signs_off = signs_off or membership.signs_off
+        applications = applications or membership.rounds
         supervisor_home = supervisor_home or (
             membership.role in SUPERVISOR_ROLES or membership.supervises or membership.core_team
         )
@@ -150,7 +169,9 @@ def _compute(user: Any) -> Navigation:
                 coordinates or (entry is not None and entry.is_coordinator),
             )
     unread = Notification.objects.for_user(user).unread().count()
-    return Navigation(tuple(entries.values()), signs_off, supervisor_home, unread)
+    return Navigation(
+        tuple(entries.values()), signs_off, supervisor_home, unread, applications=applications
+    )
 
 
 def current_link(match: ResolverMatch | None) -> tuple[str, int | None]:
@@ -189,6 +210,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_signs_off": SimpleLazyObject(lambda: loaded.signs_off),
         "nav_supervisor_home": SimpleLazyObject(lambda: loaded.supervisor_home),
         "nav_unread": SimpleLazyObject(lambda: loaded.unread),
+        "nav_applications": SimpleLazyObject(lambda: loaded.applications),
         "nav_version": SimpleLazyObject(lambda: loaded.version),
         "nav_current": current,
         "nav_current_pk": current_pk,

@@ -59,8 +59,8 @@ def test_a_delivered_question_becomes_a_public_good_practice(
 
     # The core-team member writes the good practice from the delivered question.
     as_user(page, base, cast.supervisor)
-    url = reverse("knowledge:create", args=[cast.environment.pk])
-    page.goto(f"{base}{url}?vraagstuk={question.pk}")
+    page.goto(base + reverse("practice:detail", args=[question.pk]))
+    page.get_by_role("button", name="Write it up as a good practice").click()
     checked(page)
     expect(page.get_by_label("Title")).to_have_value(question.title)
     page.get_by_label("Text").fill("## Wat we deden\n\nSpeelzones en **muntjes** in de pauze.")
