@@ -39,6 +39,9 @@ EXPLANATIONS: dict[str, "StrOrPromise"] = {
     Kind.INVITATION_UNACCEPTED: _(
         "For coordinators: someone did not accept an invitation, even after a reminder."
     ),
+    Kind.SESSION_PUBLISHED: _("A session was planned for you, or you were invited to one."),
+    Kind.SESSION_MOVED: _("A session you are invited to moved: the old and the new time."),
+    Kind.SESSION_CANCELLED: _("A session you are invited to does not take place."),
 }
 
 

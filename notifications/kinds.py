@@ -485,8 +485,12 @@ def reflection_shared(notification: Notification) -> Message | None:
 
 def reflection_waiting(notification: Notification) -> Message | None:
     reflection = _shared_reflection(notification)
-    if reflection is None or reflection.published_at is None or reflection.feedback.exists():
-        return None
+    if (
+        reflection is None
+        or reflection.published_at is None
+        or reflection.feedback.exclude(author_id=reflection.author_id).exists()
+    ):
+        return None  # answered in the meantime
     names = {"author": reflection.author.full_name, "shared": _date(reflection.published_at)}
     return Message(
         subject=_("A reflection of %(author)s waits for a response") % names,
@@ -539,13 +543,25 @@ def invitation_reminder(notification: Notification) -> Message | None:
         ],
         url=invitation.get_accept_url(),
         action=_("Accept the invitation"),
+        footer=_(
+            "You receive this message because a coordinator invited you. Ask them if "
+            "this is not right."
+        ),
     )
 
 
 def invitation_unaccepted(notification: Notification) -> Message | None:
-    invitation = _waiting_invitation(notification)
+    invitation = (
+        Invitation.objects.select_related("environment")
+        .filter(
+            pk=notification.payload.get("invitation"),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        .first()
+    )
     if invitation is None:
-        return None
+        return None  # accepted or taken back in the meantime
     names = {
         "email": invitation.email,
         "environment": invitation.environment.name,
@@ -562,6 +578,69 @@ def invitation_unaccepted(notification: Notification) -> Message | None:
         ],
         url=_reverse("people:list", invitation.environment_id),
         action=_("Open the people of the environment"),
+    )
+
+
+def session_published(notification: Notification) -> Message | None:
+    session = _live_session(notification)
+    if session is None or session.status != SessionStatus.PLANNED:
+        return None
+    names = {
+        "theme": session.theme,
+        "network": session.network.name,
+        "when": _date(session.starts_at),
+    }
+    return Message(
+        subject=_("Invitation: %(theme)s") % names,
+        lines=[_("You are invited to “%(theme)s” of %(network)s on %(when)s.") % names],
+        url=session.get_absolute_url(),
+        action=_("Answer the invitation"),
+    )
+
+
+def session_moved(notification: Notification) -> Message | None:
+    session = _live_session(notification)
+    was = notification.payload.get("was")
+    if session is None or not isinstance(was, int):
+        return None
+    before = datetime.datetime.fromtimestamp(was, tz=datetime.UTC)
+    if before == session.starts_at:
+        return None  # moved back within the burst: nothing changed
+    names = {
+        "theme": session.theme,
+        "network": session.network.name,
+        "was": _date(before),
+        "when": _date(session.starts_at),
+    }
+    return Message(
+        subject=_("Moved: %(theme)s") % names,
+        lines=[
+            _("“%(theme)s” of %(network)s has moved.") % names,
+            _("It was %(was)s; it is now %(when)s.") % names,
+        ],
+        url=session.get_absolute_url(),
+        action=_("Answer the invitation"),
+    )
+
+
+def session_cancelled(notification: Notification) -> Message | None:
+    session = (
+        NetworkSession.objects.select_related("network")
+        .filter(pk=notification.payload.get("session"), status=SessionStatus.CANCELLED)
+        .first()
+    )
+    if session is None:
+        return None
+    names = {
+        "theme": session.theme,
+        "network": session.network.name,
+        "when": _date(session.starts_at),
+    }
+    return Message(
+        subject=_("Cancelled: %(theme)s") % names,
+        lines=[_("“%(theme)s” of %(network)s on %(when)s does not take place.") % names],
+        url=session.get_absolute_url(),
+        action=_("Open the session"),
     )
 
 
@@ -586,6 +665,9 @@ KINDS: dict[str, KindRules] = {
     Kind.INVITATION_UNACCEPTED: KindRules(
         may_receive=coordinates_invitation, compose=invitation_unaccepted
     ),
+    Kind.SESSION_PUBLISHED: KindRules(may_receive=sees_session, compose=session_published),
+    Kind.SESSION_MOVED: KindRules(may_receive=sees_session, compose=session_moved),
+    Kind.SESSION_CANCELLED: KindRules(may_receive=sees_session, compose=session_cancelled),
 }
 
 
@@ -752,6 +834,9 @@ SUMMARIES: dict[str, Callable[[Notification, Subjects], Summary | None]] = {
     Kind.REFLECTION_WAITING: feedback_summary,
     Kind.INVITATION_REMINDER: nothing_more,
     Kind.INVITATION_UNACCEPTED: nothing_more,
+    Kind.SESSION_PUBLISHED: session_summary,
+    Kind.SESSION_MOVED: session_summary,
+    Kind.SESSION_CANCELLED: session_summary,
 }
 
 

@@ -35,6 +35,9 @@ class Kind(models.TextChoices):
     REFLECTION_WAITING = "reflection_waiting", _("a shared reflection waiting for a response")
     INVITATION_REMINDER = "invitation_reminder", _("reminder of an invitation not yet accepted")
     INVITATION_UNACCEPTED = "invitation_unaccepted", _("an invitation not accepted after a week")
+    SESSION_PUBLISHED = "session_published", _("an invitation to a session")
+    SESSION_MOVED = "session_moved", _("a session moved to another time")
+    SESSION_CANCELLED = "session_cancelled", _("a session cancelled")
 
 
 class Delivery(models.TextChoices):

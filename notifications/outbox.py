@@ -56,6 +56,8 @@ class Message:
     lines: list[str] = field(default_factory=list)
     url: str = ""
     action: str = ""
+    # Why someone without an account receives it (by default: as a supervisor).
+    footer: str = ""
 
 
 @dataclass(frozen=True)

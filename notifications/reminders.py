@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from accounts.models import Membership, Role, User
+from accounts.models import Invitation, Membership, Role, User
 from environments.models import LearningEnvironment
 from learning_networks.models import (
     Answer,
@@ -46,11 +46,22 @@ from placements.models import (
     WeekStatus,
     week_start,
 )
+from reflections.models import Reflection, ReflectionFeedback, Visibility
 
 # A session's follow-up prompt is only worth sending shortly after it ended.
 FOLLOWUP_WINDOW = datetime.timedelta(days=3)
 # Reminders about one submitted week: one per week of waiting, at most three.
 SIGNOFF_MAX_REMINDERS = 3
+# A shared reflection without a response after this long reminds the supervisors once;
+# only reflections shared within the window are looked at.
+REFLECTION_WAIT = datetime.timedelta(days=7)
+REFLECTION_WAIT_WINDOW = datetime.timedelta(days=28)
+# An invitation not accepted after a week reminds the invitee; a week after that
+# reminder, the coordinators see it.
+INVITATION_WAIT = datetime.timedelta(days=7)
+# Before the link expires (ULVO_INVITATION_DAYS, 14 by default).
+INVITATION_ESCALATE = datetime.timedelta(days=3)
+INVITATION_WAIT_WINDOW = datetime.timedelta(days=28)
 
 
 @dataclass(frozen=True)
@@ -241,6 +252,107 @@ def signoff_reminders() -> int:
                         "submitted": stamp,
                         "round": rounds,
                     },
+                )
+            )
+    return _queue(candidates)
+
+
+def reflection_waiting_reminders() -> int:
+    """Daily: a reflection shared with supervisors a week ago or more that nobody but its
+    author has responded to: one reminder to each of the author's supervisors there.
+
+    Only reflections shared in the last four weeks are looked at, well within the
+    outbox's retention, so a purged key is never asked for again.
+    """
+    now = timezone.now()
+    reflections = (
+        Reflection.objects.filter(
+            published_at__lte=now - REFLECTION_WAIT,
+            published_at__gt=now - REFLECTION_WAIT_WINDOW,
+            visibility__in=[Visibility.SUPERVISORS, Visibility.NETWORK],
+        )
+        .exclude(
+            Exists(
+                ReflectionFeedback.objects.filter(reflection_id=OuterRef("pk")).exclude(
+                    author_id=OuterRef("author_id")
+                )
+            )
+        )
+        .only("pk", "author_id", "environment_id")
+    )
+    candidates = []
+    for reflection in reflections:
+        supervisors = User.objects.filter(
+            is_active=True,
+            supervisions__placement__student_id=reflection.author_id,
+            supervisions__placement__environment_id=reflection.environment_id,
+        ).distinct()
+        for supervisor in supervisors:
+            candidates.append(
+                Pending(
+                    recipient=supervisor,
+                    kind=Kind.REFLECTION_WAITING,
+                    dedupe_key=f"reflection_waiting:{reflection.pk}:{supervisor.pk}",
+                    payload={"reflection": reflection.pk, "author": reflection.author_id},
+                )
+            )
+    return _queue(candidates)
+
+
+def invitation_reminders() -> int:
+    """Daily: an invitation not accepted a week after it was sent gets one reminder to
+    the invitee (while its link works); three days after that reminder, still not
+    accepted, the environment's coordinators are told (expired or not: they can send
+    it again). Only invitations at most four weeks old are looked at, within the
+    outbox's retention.
+    """
+    now = timezone.now()
+    # Not accepted and not taken back; an expired one still concerns the coordinators.
+    invitations = list(
+        Invitation.objects.filter(
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            created_at__lte=now - INVITATION_WAIT,
+            created_at__gt=now - INVITATION_WAIT_WINDOW,
+        )
+    )
+    reminded = set(
+        Notification.objects.filter(
+            dedupe_key__in=[f"invitation_reminder:{i.pk}" for i in invitations],
+            due_at__lte=now - INVITATION_ESCALATE,
+        ).values_list("payload__invitation", flat=True)
+    )
+    candidates = []
+    coordinators: dict[int, list[User]] = {}
+    for invitation in invitations:
+        if not invitation.is_expired(now):
+            candidates.append(
+                Pending(
+                    recipient=None,
+                    email=invitation.email,
+                    kind=Kind.INVITATION_REMINDER,
+                    dedupe_key=f"invitation_reminder:{invitation.pk}",
+                    payload={"invitation": invitation.pk},
+                )
+            )
+        if invitation.pk not in reminded:
+            continue
+        if invitation.environment_id not in coordinators:
+            coordinators[invitation.environment_id] = list(
+                User.objects.filter(
+                    is_active=True,
+                    memberships__environment_id=invitation.environment_id,
+                    memberships__role=Role.COORDINATOR,
+                    memberships__is_active=True,
+                ).distinct()
+            )
+        for coordinator in coordinators[invitation.environment_id]:
+            candidates.append(
+                Pending(
+                    recipient=coordinator,
+                    kind=Kind.INVITATION_UNACCEPTED,
+                    dedupe_key=f"invitation_unaccepted:{invitation.pk}:{coordinator.pk}",
+                    payload={"invitation": invitation.pk},
                 )
             )
     return _queue(candidates)

@@ -78,6 +78,16 @@ def remind_signoff() -> int:
 
 
 @shared_task
+def remind_reflection_waiting() -> int:
+    return reminders.reflection_waiting_reminders()
+
+
+@shared_task
+def remind_invitations() -> int:
+    return reminders.invitation_reminders()
+
+
+@shared_task
 def send_balance_reports() -> int:
     return reminders.balance_reports()
 

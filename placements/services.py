@@ -455,7 +455,7 @@ def assignment_save(*, assignment: SupervisionAssignment) -> SupervisionAssignme
     home_forget_supervisors([assignment.supervisor_id, previous])
     home_forget_students([placement.student_id])
     # A new supervisor (or a new assignment): the student and the supervisor hear of it.
-    if assignment.supervisor_id is not None and assignment.supervisor_id != previous:
+    if assignment.supervisor is not None and assignment.supervisor_id != previous:
         for recipient in (placement.student, assignment.supervisor):
             notify(
                 recipient=recipient,

@@ -5,16 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from notifications.models import Kind
 from notifications.services import notify
+from placements.models import SupervisionAssignment
 from reflections.models import (
     LearningOutcome,
     OutcomeEvidence,
     Reflection,
     ReflectionFeedback,
     ReflectionRead,
+    Visibility,
 )
 from ulvo.lib.home_tokens import home_forget_students
 
@@ -37,6 +40,9 @@ def reflection_save(*, reflection: Reflection, publish: bool | None = None) -> R
     """
     if publish is True and not reflection.text.strip():
         raise ReflectionError("empty")
+    was_shared = reflection.pk is not None and _shared_with_supervisors(
+        Reflection.objects.get(pk=reflection.pk)
+    )
     if publish is True and reflection.published_at is None:
         reflection.published_at = timezone.now()
     elif publish is False:
@@ -44,7 +50,43 @@ def reflection_save(*, reflection: Reflection, publish: bool | None = None) -> R
     reflection.save()
     # Shared, it waits for a response on the author's supervisors' home pages.
     home_forget_students([reflection.author_id])
+    if not was_shared and _shared_with_supervisors(reflection):
+        reflection_shared_queue(reflection=reflection)
     return reflection
+
+
+def _shared_with_supervisors(reflection: Reflection) -> bool:
+    return reflection.published_at is not None and reflection.visibility in (
+        Visibility.SUPERVISORS,
+        Visibility.NETWORK,
+    )
+
+
+def reflection_shared_queue(*, reflection: Reflection) -> int:
+    """Tell the author's supervisors in the reflection's environment that it was shared
+    with them: once per reflection and supervisor, however often it is shared again
+    (the key names both). The message names the author, never the text."""
+    from accounts.models import User as UserModel
+
+    supervisors = UserModel.objects.filter(
+        Exists(
+            SupervisionAssignment.objects.filter(
+                supervisor_id=OuterRef("pk"),
+                placement__student_id=reflection.author_id,
+                placement__environment_id=reflection.environment_id,
+            )
+        )
+    ).exclude(pk=reflection.author_id)
+    queued = 0
+    for supervisor in supervisors:
+        created = notify(
+            recipient=supervisor,
+            kind=Kind.REFLECTION_SHARED,
+            dedupe_key=f"reflection_shared:{reflection.pk}:{supervisor.pk}",
+            payload={"reflection": reflection.pk, "author": reflection.author_id},
+        )
+        queued += created is not None
+    return queued
 
 
 @transaction.atomic

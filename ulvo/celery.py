@@ -51,6 +51,15 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.remind_signoff",
         "schedule": crontab(minute=0, hour=8),
     },
+    # Shared reflections a week without a response; invitations a week unaccepted (#15).
+    "remind-reflection-waiting": {
+        "task": "notifications.tasks.remind_reflection_waiting",
+        "schedule": crontab(minute=10, hour=8),
+    },
+    "remind-invitations": {
+        "task": "notifications.tasks.remind_invitations",
+        "schedule": crontab(minute=20, hour=8),
+    },
     # The weekly digest (Mondays), checked daily so a missed Monday is caught up.
     "send-digests": {
         "task": "notifications.tasks.send_digests",

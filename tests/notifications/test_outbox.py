@@ -296,7 +296,8 @@ def test_an_inactive_recipient_is_skipped(cast: Any) -> None:
 def test_messages_carry_no_free_text_and_payloads_only_ids(cast: Any) -> None:
     """Free text written about practice (activity descriptions, feedback comments,
     reflections) may mention pupils: no message shows it, whatever its kind."""
-    from learning_networks.models import SessionFeedback
+    from learning_networks.models import NetworkSession, SessionFeedback, SessionStatus
+    from learning_networks.services import session_cancel, session_save
     from notifications.reports import report_request
     from placements.services import week_approve, week_return, week_submit
     from reflections.models import Reflection
@@ -346,6 +347,22 @@ def test_messages_carry_no_free_text_and_payloads_only_ids(cast: Any) -> None:
         organisation=cast.school,
     )
 
+    cancelled = session_cancel(
+        session=session_save(
+            session=NetworkSession(
+                network=cast.network,
+                kind="mixed",
+                theme="Afgelast",
+                starts_at=cast.session.starts_at,
+                ends_at=cast.session.ends_at,
+                location=cast.school,
+                status=SessionStatus.PLANNED,
+            ),
+            facilitators=[cast.supervisor],
+            audience_programmes=[],
+        )
+    )
+
     def reviewed(week: Any) -> dict[str, int]:
         return {"week": week.pk, "placement": cast.placement.pk, "event": week.events.last().pk}
 
@@ -366,6 +383,9 @@ def test_messages_carry_no_free_text_and_payloads_only_ids(cast: Any) -> None:
         Kind.REFLECTION_WAITING: {"reflection": reflection.pk, "author": cast.student.pk},
         Kind.INVITATION_REMINDER: {"invitation": invitation.pk},
         Kind.INVITATION_UNACCEPTED: {"invitation": invitation.pk},
+        Kind.SESSION_PUBLISHED: {"session": cast.session.pk},
+        Kind.SESSION_MOVED: {"session": cast.session.pk, "was": 0},
+        Kind.SESSION_CANCELLED: {"session": cancelled.pk},
     }
     assert set(payloads) == set(Kind.values)
     readers = {

@@ -206,7 +206,10 @@ def test_a_supervisor_who_left_hears_nothing_more_of_a_thread(cast: Any) -> None
 
     reflection_feedback_add(reflection=reflection, author=cast.student, text="Dank je!")
 
-    assert not Notification.objects.filter(recipient=cast.supervisor).exists()
+    # (The reflection's sharing, before, told the supervisor: #15.)
+    assert not Notification.objects.filter(
+        recipient=cast.supervisor, kind=Kind.REFLECTION_FEEDBACK
+    ).exists()
 
 
 def test_feedback_queued_before_the_supervisor_left_is_obsolete(cast: Any) -> None:
@@ -217,7 +220,9 @@ def test_feedback_queued_before_the_supervisor_left_is_obsolete(cast: Any) -> No
 
     deliver_due_notifications()
 
-    assert statuses(recipient=cast.supervisor) == [Status.OBSOLETE]
+    assert statuses(recipient=cast.supervisor, kind=Kind.REFLECTION_FEEDBACK) == [Status.OBSOLETE]
+    # The reflection's sharing (#15) is obsolete too: the supervisor left.
+    assert statuses(recipient=cast.supervisor, kind=Kind.REFLECTION_SHARED) == [Status.OBSOLETE]
     assert [m.to for m in mail.outbox] == [["student@example.org"]]
 
 
@@ -271,6 +276,9 @@ def subjects(cast: Any) -> dict[str, tuple[Any, dict[str, Any]]]:
         ),
         Kind.INVITATION_REMINDER: (invitee, {"invitation": invitation.pk}),
         Kind.INVITATION_UNACCEPTED: (cast.coordinator, {"invitation": invitation.pk}),
+        Kind.SESSION_PUBLISHED: (cast.student, {"session": cast.session.pk}),
+        Kind.SESSION_MOVED: (cast.student, {"session": cast.session.pk, "was": 0}),
+        Kind.SESSION_CANCELLED: (cast.student, {"session": cast.session.pk}),
     }
 
 
@@ -303,7 +311,13 @@ def test_nobody_in_another_environment_ever_gets_a_row(cast: Any) -> None:
 def test_nobody_in_the_environment_gets_what_they_may_not_see(cast: Any) -> None:
     """The bystander works in the environment but supervises nobody and coordinates nothing."""
     for kind, (_recipient, payload) in subjects(cast).items():
-        if kind in (Kind.SESSION_REMINDER, Kind.SESSION_FOLLOWUP):
+        if kind in (
+            Kind.SESSION_REMINDER,
+            Kind.SESSION_FOLLOWUP,
+            Kind.SESSION_PUBLISHED,
+            Kind.SESSION_MOVED,
+            Kind.SESSION_CANCELLED,
+        ):
             continue  # Sessions are for the whole network; the bystander is not in it.
         queued = notify(
             recipient=cast.bystander, kind=kind, dedupe_key=f"by:{kind}", payload=payload
