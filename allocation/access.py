@@ -73,3 +73,24 @@ def compliance_item_for(user: User, pk: int) -> ComplianceItem:
     if not user.is_coordinator_of(item.placement.environment):
         raise PermissionDenied
     return item
+
+
+# Who sees the applicants proposed to their organisation: its supervisors (colleagues
+# see nothing about individual students).
+HOST_ROLES = (Role.PRACTICE_SUPERVISOR, Role.SCHOOL_TRAINER)
+
+
+def host_organisations(user: User, round: ApplicationRound) -> list[int]:
+    """The hosts of the round's environment the user supervises for (active
+    membership); 403 for members who supervise for none."""
+    hosts = list(
+        user.memberships.filter(
+            environment_id=round.environment_id,
+            role__in=HOST_ROLES,
+            is_active=True,
+            organisation__isnull=False,
+        ).values_list("organisation_id", flat=True)
+    )
+    if not hosts:
+        raise PermissionDenied
+    return hosts

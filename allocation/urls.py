@@ -11,6 +11,7 @@ urlpatterns = [
     path("aanmelden/<int:pk>/voorstel/berekenen/", views.run, name="run"),
     path("aanmelden/<int:pk>/voorstel/vastzetten/", views.decide, name="decide"),
     path("aanmelden/<int:pk>/voorstel/bevestigen/", views.confirm, name="confirm"),
+    path("aanmelden/<int:pk>/voorgesteld/", views.host_applicants, name="host_applicants"),
     path("aanmelden/<int:pk>/voorwaarden/", views.compliance, name="compliance"),
     path("voorwaarden/<int:pk>/", views.compliance_item, name="compliance_item"),
     path("voorwaarden/<int:pk>/document/", views.compliance_document, name="compliance_document"),

@@ -19,7 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.models import Role
-from allocation.access import application_to_confirm, compliance_item_for, round_for
+from allocation.access import (
+    HOST_ROLES,
+    application_to_confirm,
+    compliance_item_for,
+    host_organisations,
+    round_for,
+)
 from allocation.explain import describe, describe_all
 from allocation.forms import CHOICE_FIELDS, ApplicationForm, ComplianceForm, DecisionForm
 from allocation.models import (
@@ -41,7 +47,7 @@ from allocation.services import (
     round_hosts,
 )
 from environments.models import Domain, Organisation
-from placements.models import mask_to_weekdays
+from placements.models import Weekday, mask_to_weekdays
 from ulvo.lib.http import AuthedRequest
 
 REFUSALS = {
@@ -100,6 +106,11 @@ def index(request: AuthedRequest) -> HttpResponse:
         waiting = [
             a for a in waiting if (a.round.environment_id, a.programme.institute_id) in allowed
         ]
+    hosting = set(
+        user.memberships.filter(
+            role__in=HOST_ROLES, is_active=True, organisation__isnull=False
+        ).values_list("environment_id", flat=True)
+    )
     today = timezone.localdate()
     return TemplateResponse(
         request,
@@ -111,6 +122,7 @@ def index(request: AuthedRequest) -> HttpResponse:
                     "open": r.is_open(today),
                     "student": Role.STUDENT in roles[r.environment_id],
                     "coordinator": Role.COORDINATOR in roles[r.environment_id],
+                    "host": r.environment_id in hosting,
                     "application": own.get(r.pk),
                 }
                 for r in rounds
@@ -430,3 +442,48 @@ def compliance_document(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="document-{item.pk}.{extension}"'
     return response
+
+
+def shown_proposal(round: ApplicationRound) -> Proposal | None:
+    """The proposal hosts see: the confirmed one, else the newest ready one."""
+    return (
+        round.proposals.filter(status=ProposalStatus.CONFIRMED).first()
+        or round.proposals.filter(status=ProposalStatus.READY).first()
+    )
+
+
+@require_GET
+def host_applicants(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The applicants proposed to the hosts the user supervises for: name, programme
+    and weekdays, nothing else; two queries after the access checks."""
+    round = round_for(request.user, pk)
+    hosts = host_organisations(request.user, round)
+    proposal = shown_proposal(round)
+    rows: list[dict[str, Any]] = []
+    if proposal is not None:
+        items = (
+            proposal.items.filter(host_id__in=hosts)
+            .select_related("host", "application__student", "application__programme")
+            .order_by("host__name", "application__student__full_name", "pk")
+        )
+        rows = [
+            {
+                "host": item.host.name,
+                "student": item.application.student.full_name,
+                "programme": item.application.programme.name,
+                "weekdays": [
+                    Weekday(day).label for day in mask_to_weekdays(item.application.weekdays)
+                ],
+            }
+            for item in items
+        ]
+    return TemplateResponse(
+        request,
+        "allocation/host_applicants.html",
+        {
+            "round": round,
+            "proposal": proposal,
+            "rows": rows,
+            "confirmed": proposal is not None and proposal.status == ProposalStatus.CONFIRMED,
+        },
+    )

@@ -90,6 +90,21 @@ CASES = [
     Case(
         "allocation:compliance_document", {**ITEM, "coordinator": 404}, args=item_pk, setup=an_item
     ),
+    # Hosts' supervisors see who is proposed to their organisation (the school trainer
+    # and the neighbourhood's practice supervisor); the colleague sees no students.
+    Case(
+        "allocation:host_applicants",
+        statuses(student=403, coordinator=403, colleague=403, outsider=404, other_coordinator=404),
+        args=round_pk,
+        setup=a_confirmed_round,
+    ),
+    Case(
+        "allocation:host_applicants",
+        statuses(student=403, coordinator=403, colleague=403, outsider=404, other_coordinator=404),
+        args=round_pk,
+        setup=a_round,
+        note="no proposal yet",
+    ),
     Case("allocation:apply", APPLY, args=round_pk, setup=a_round),
     Case(
         "allocation:apply",
