@@ -122,6 +122,10 @@ def pages(cast: Any, seeded: dict[str, Any]) -> dict[str, list[str]]:
             # The planning form, with its pickers of facilitators and guests.
             reverse("learning_networks:session_create", args=[cast.network.pk]),
             reverse("supervision:time_log", args=environment),
+            # The feedback and the "you said, we did" form of a past session (#19).
+            reverse("learning_networks:session", args=[cast.past_session.pk]),
+            # The school's host view with this week's students (#19, part 3).
+            reverse("dashboards:organisation", args=[cast.environment.pk, cast.school.pk]),
         ],
         "coordinator": [
             reverse("home"),
