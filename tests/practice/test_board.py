@@ -6,6 +6,7 @@ import threading
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -171,6 +172,8 @@ def test_two_people_moving_at_once_keep_both_moves(cast: Any) -> None:
 def test_a_stale_move_is_refused_and_the_board_refreshed(cast: Any) -> None:
     question, (a, _b, _c) = three_cards(cast)
     first, second = Client(), Client()
+    for client in (first, second):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     first.force_login(cast.student)
     second.force_login(cast.supervisor)
     stale_version = a.version
